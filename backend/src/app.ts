@@ -1,0 +1,140 @@
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { randomUUID } from 'node:crypto';
+import Fastify from 'fastify';
+import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
+import cors from '@fastify/cors';
+import helmet from '@fastify/helmet';
+import fastifyStatic from '@fastify/static';
+import websocket from '@fastify/websocket';
+import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import type { Logger } from 'pino';
+import { limits } from '@messaging-app/shared';
+import type { Config } from './config.js';
+import type { Database } from './db/client.js';
+import type { Bus } from './bus/messages.js';
+import type { Presence } from './presence/presence.js';
+import type { AppContext } from './services/context.js';
+import { errorsPlugin, problem, sendProblem } from './plugins/errors.js';
+import { authPlugin } from './plugins/auth.js';
+import { openapiPlugin } from './plugins/openapi.js';
+import { authRoutes } from './routes/auth.js';
+import { userRoutes } from './routes/users.js';
+import { roomRoutes } from './routes/rooms.js';
+import { messageRoutes } from './routes/messages.js';
+import { notificationRoutes } from './routes/notifications.js';
+import { healthRoutes } from './routes/health.js';
+import type { ReadinessCheck } from './routes/health.js';
+
+export interface AppDeps {
+  config: Config;
+  database: Database;
+  bus: Bus;
+  presence: Presence;
+  logger: Logger;
+  /** Extra readiness checks (Redis, RabbitMQ) beyond the database. */
+  readiness?: ReadinessCheck[];
+}
+
+export interface App {
+  server: FastifyInstance;
+  ctx: AppContext;
+  /** Flips /readyz to unready: the first step of a graceful shutdown. */
+  stopAccepting(): void;
+}
+
+const here = dirname(fileURLToPath(import.meta.url));
+
+function frontendDist(config: Config): string | undefined {
+  const dir = config.frontendDist ? resolve(config.frontendDist) : join(here, '../../frontend/dist');
+  return existsSync(join(dir, 'index.html')) ? dir : undefined;
+}
+
+/** Builds the HTTP and WebSocket server; shared by main.ts and the tests. */
+export async function buildApp(deps: AppDeps): Promise<App> {
+  const { config } = deps;
+  const server = Fastify({
+    loggerInstance: deps.logger as FastifyBaseLogger,
+    bodyLimit: limits.httpBodyMax,
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && /^[\w.-]{1,64}$/.test(given) ? given : randomUUID();
+    },
+    trustProxy: config.env === 'production',
+    routerOptions: { maxParamLength: 200 },
+  });
+  server.setValidatorCompiler(validatorCompiler);
+  server.setSerializerCompiler(serializerCompiler);
+
+  const ctx: AppContext = {
+    config,
+    db: deps.database.db,
+    bus: deps.bus,
+    presence: deps.presence,
+    log: deps.logger,
+  };
+  let accepting = true;
+
+  await server.register(errorsPlugin);
+  await server.register(helmet, {
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:'],
+        connectSrc: ["'self'", 'ws:', 'wss:'],
+        objectSrc: ["'none'"],
+        frameAncestors: ["'none'"],
+      },
+    },
+  });
+  await server.register(cors, {
+    origin: config.corsOrigins.length > 0 ? config.corsOrigins : false,
+    credentials: false,
+    methods: ['GET', 'POST', 'PATCH', 'DELETE'],
+  });
+  await server.register(websocket, { options: { maxPayload: limits.wsFrameMax } });
+  await server.register(authPlugin, { ctx });
+  await server.register(openapiPlugin);
+
+  const checks: ReadinessCheck[] = [
+    {
+      name: 'database',
+      check: async () => {
+        await deps.database.ping();
+        return deps.database.kind === 'pglite' ? 'embedded' : 'up';
+      },
+    },
+    ...(deps.readiness ?? []),
+  ];
+  await server.register(healthRoutes, { checks, accepting: () => accepting });
+  await server.register(authRoutes, { ctx });
+  await server.register(userRoutes, { ctx });
+  await server.register(roomRoutes, { ctx });
+  await server.register(messageRoutes, { ctx });
+  await server.register(notificationRoutes, { ctx });
+
+  const dist = frontendDist(config);
+  if (dist) {
+    await server.register(fastifyStatic, { root: dist, wildcard: false, index: false });
+    // Client-side routes: any other GET that wants HTML gets the app shell.
+    server.setNotFoundHandler((request, reply) => {
+      const path = request.url.split('?')[0] ?? '/';
+      const api = /^\/(api|ws|docs|openapi\.json|healthz|readyz|metrics)(\/|$)/.test(path);
+      if (request.method === 'GET' && !api && (request.headers.accept ?? '').includes('text/html')) {
+        return reply.type('text/html').sendFile('index.html');
+      }
+      return sendProblem(reply, problem(404, 'not_found', `no route ${request.method} ${path}`));
+    });
+  }
+
+  return {
+    server,
+    ctx,
+    stopAccepting: () => {
+      accepting = false;
+    },
+  };
+}

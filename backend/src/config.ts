@@ -1,0 +1,117 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { z } from 'zod';
+
+const emptyAsUndefined = (v: unknown) => (v === '' ? undefined : v);
+const optionalUrl = z.preprocess(emptyAsUndefined, z.url().optional());
+
+const Env = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(8000),
+  DATA_DIR: z.string().min(1).default('./data'),
+  DATABASE_URL: optionalUrl,
+  REDIS_URL: optionalUrl,
+  RABBITMQ_URL: optionalUrl,
+  SMTP_URL: optionalUrl,
+  MAIL_FROM: z.string().min(3).default('messaging-app <no-reply@localhost>'),
+  JWT_SECRET: z.preprocess(emptyAsUndefined, z.string().optional()),
+  PUBLIC_URL: optionalUrl,
+  CORS_ORIGINS: z.string().default(''),
+  EMAIL_DELAY: z.coerce.number().min(0).default(120).describe('seconds; decimals allowed'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  ROLE: z.enum(['all', 'api', 'worker', 'migrate']).default('all'),
+  EVENT_RETENTION: z.coerce.number().int().min(1).default(10_000),
+  FRONTEND_DIST: z.string().optional(),
+});
+
+export type Role = z.infer<typeof Env>['ROLE'];
+
+export interface Config {
+  env: 'development' | 'test' | 'production';
+  role: Role;
+  host: string;
+  port: number;
+  dataDir: string;
+  databaseUrl: string | undefined;
+  redisUrl: string | undefined;
+  rabbitmqUrl: string | undefined;
+  smtpUrl: string | undefined;
+  mailFrom: string;
+  jwtSecret: string;
+  publicUrl: string;
+  corsOrigins: string[];
+  emailDelayMs: number;
+  logLevel: string;
+  eventRetention: number;
+  frontendDist: string | undefined;
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+const weakSecrets = new Set(['secret', 'changeme', 'change-me', 'jwt-secret', 'replace-me', 'dev', 'test']);
+const minSecretLength = 32;
+
+/** A development secret is generated once and kept in DATA_DIR, so sessions survive restarts. */
+function developmentSecret(dataDir: string): string {
+  const file = join(dataDir, 'jwt-secret');
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  mkdirSync(dataDir, { recursive: true });
+  const secret = randomBytes(48).toString('base64url');
+  writeFileSync(file, secret + '\n', { mode: 0o600, flag: 'wx' });
+  return secret;
+}
+
+function jwtSecret(env: z.infer<typeof Env>, dataDir: string): string {
+  const given = env.JWT_SECRET;
+  const weak = given !== undefined && (given.length < minSecretLength || weakSecrets.has(given.toLowerCase()));
+  if (env.NODE_ENV === 'production') {
+    if (given === undefined) throw new ConfigError('JWT_SECRET is required when NODE_ENV=production');
+    if (weak) throw new ConfigError(`JWT_SECRET is too weak: use at least ${minSecretLength} random characters`);
+    return given;
+  }
+  if (given !== undefined) {
+    if (weak) throw new ConfigError(`JWT_SECRET is too weak: use at least ${minSecretLength} random characters`);
+    return given;
+  }
+  return developmentSecret(dataDir);
+}
+
+/** Reads and validates the environment once, at boot. */
+export function loadConfig(source: NodeJS.ProcessEnv = process.env, overrides: Partial<Config> = {}): Config {
+  const parsed = Env.safeParse(source);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
+  }
+  const env = parsed.data;
+  const dataDir = resolve(overrides.dataDir ?? env.DATA_DIR);
+  const port = overrides.port ?? env.PORT;
+  const host = overrides.host ?? env.HOST;
+  const config: Config = {
+    env: env.NODE_ENV,
+    role: env.ROLE,
+    host,
+    port,
+    dataDir,
+    databaseUrl: env.DATABASE_URL,
+    redisUrl: env.REDIS_URL,
+    rabbitmqUrl: env.RABBITMQ_URL,
+    smtpUrl: env.SMTP_URL,
+    mailFrom: env.MAIL_FROM,
+    jwtSecret: overrides.jwtSecret ?? jwtSecret(env, dataDir),
+    publicUrl: (env.PUBLIC_URL ?? `http://${host === '0.0.0.0' ? 'localhost' : host}:${port}`).replace(/\/$/, ''),
+    corsOrigins: env.CORS_ORIGINS.split(',')
+      .map((o) => o.trim())
+      .filter((o) => o.length > 0),
+    emailDelayMs: Math.round(env.EMAIL_DELAY * 1000),
+    logLevel: env.LOG_LEVEL,
+    eventRetention: env.EVENT_RETENTION,
+    frontendDist: env.FRONTEND_DIST,
+    ...overrides,
+  };
+  return config;
+}

@@ -1,0 +1,81 @@
+import { STATUS_CODES } from 'node:http';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
+import { problemContentType } from '@messaging-app/shared';
+import type { ErrorCode, Problem } from '@messaging-app/shared';
+import { AppError } from '../services/errors.js';
+
+/** Fastify's own error codes for bad requests, mapped to ours. */
+const fastifyCodes: Record<string, ErrorCode> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: 'too_large',
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'unsupported_media_type',
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'bad_request',
+  FST_ERR_CTP_EMPTY_JSON_BODY: 'invalid_json',
+  FST_ERR_CTP_INVALID_JSON_BODY: 'invalid_json',
+  FST_ERR_VALIDATION: 'validation_failed',
+};
+
+export function problem(
+  status: number,
+  code: ErrorCode,
+  detail: string,
+  extra: Partial<Pick<Problem, 'errors' | 'instance'>> = {},
+): Problem {
+  return {
+    type: `urn:messaging-app:problem:${code}`,
+    title: STATUS_CODES[status] ?? 'Error',
+    status,
+    detail,
+    code,
+    ...extra,
+  };
+}
+
+function fromError(error: FastifyError | AppError | Error): { problem: Problem; headers: Record<string, string> } {
+  if (error instanceof AppError) {
+    return { problem: problem(error.status, error.code, error.message), headers: error.headers };
+  }
+  if (hasZodFastifySchemaValidationErrors(error)) {
+    const errors = error.validation.map((v) => ({
+      path: [error.validationContext, ...v.instancePath.split('/').filter(Boolean)].filter(Boolean).join('.'),
+      message: v.message ?? 'is invalid',
+    }));
+    const first = errors[0];
+    const detail = first ? `${first.path}: ${first.message}` : 'the request is invalid';
+    return { problem: problem(400, 'validation_failed', detail, { errors }), headers: {} };
+  }
+  const fastifyError = error as FastifyError;
+  const status = fastifyError.statusCode;
+  if (status !== undefined && status >= 400 && status < 500) {
+    const code: ErrorCode =
+      (fastifyError.code && fastifyCodes[fastifyError.code]) ||
+      (status === 429 ? 'rate_limited' : status === 404 ? 'not_found' : 'bad_request');
+    const headers: Record<string, string> = {};
+    return { problem: problem(status, code, error.message), headers };
+  }
+  return { problem: problem(500, 'internal', 'something went wrong on our side'), headers: {} };
+}
+
+export function sendProblem(reply: FastifyReply, body: Problem, headers: Record<string, string> = {}) {
+  return reply.code(body.status).headers(headers).type(problemContentType).send(body);
+}
+
+/** Every error, ours or Fastify's, leaves as RFC 9457 problem+json; only a bug is a 500. */
+export const errorsPlugin = fp(
+  async (app: FastifyInstance) => {
+    app.setErrorHandler((error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
+      const { problem: body, headers } = fromError(error);
+      if (body.status >= 500) {
+        request.log.error({ err: error, serialization: isResponseSerializationError(error) }, 'request failed');
+      } else {
+        request.log.info({ code: body.code, status: body.status }, body.detail);
+      }
+      return sendProblem(reply, { ...body, instance: request.url.split('?')[0] }, headers);
+    });
+    app.setNotFoundHandler((request, reply) =>
+      sendProblem(reply, problem(404, 'not_found', `no route ${request.method} ${request.url.split('?')[0]}`)),
+    );
+  },
+  { name: 'errors' },
+);

@@ -1,0 +1,36 @@
+import type { FastifyInstance } from 'fastify';
+import { api } from '@messaging-app/shared';
+import { register } from '../services/auth/register.js';
+import { login } from '../services/auth/login.js';
+import { refresh } from '../services/auth/refresh.js';
+import { logout } from '../services/auth/logout.js';
+import { callerOf } from '../plugins/auth.js';
+import { schemaOf } from './schema-of.js';
+import type { RouteOptions } from './types.js';
+import { zod } from './types.js';
+
+export async function authRoutes(instance: FastifyInstance, { ctx }: RouteOptions) {
+  const app = zod(instance);
+
+  app.post(api.register.path, { schema: schemaOf(api.register) }, async (request, reply) => {
+    const result = await register(ctx, request.body, request.headers['user-agent']);
+    return reply.code(201).send(result);
+  });
+
+  app.post(api.login.path, { schema: schemaOf(api.login) }, async (request) =>
+    login(ctx, request.body, request.headers['user-agent']),
+  );
+
+  app.post(api.refresh.path, { schema: schemaOf(api.refresh) }, async (request) =>
+    refresh(ctx, request.body.refreshToken),
+  );
+
+  app.post(
+    api.logout.path,
+    { schema: schemaOf(api.logout), onRequest: app.authenticate },
+    async (request, reply) => {
+      await logout(ctx, callerOf(request), request.body?.refreshToken);
+      return reply.code(204).send(null);
+    },
+  );
+}

@@ -1,0 +1,40 @@
+import type { FastifyInstance } from 'fastify';
+import { api } from '@messaging-app/shared';
+import type { Readiness } from '@messaging-app/shared';
+import { schemaOf } from './schema-of.js';
+import { zod } from './types.js';
+
+/** A named readiness check of one backing service. */
+export interface ReadinessCheck {
+  name: string;
+  check: () => Promise<'up' | 'down' | 'embedded'>;
+}
+
+export interface HealthOptions {
+  checks: ReadinessCheck[];
+  /** False once shutdown has begun: the load balancer should stop sending traffic. */
+  accepting: () => boolean;
+}
+
+export async function healthRoutes(instance: FastifyInstance, { checks, accepting }: HealthOptions) {
+  const app = zod(instance);
+
+  app.get(api.healthz.path, { schema: schemaOf(api.healthz) }, async () => ({ status: 'ok' as const }));
+
+  app.get(api.readyz.path, { schema: schemaOf(api.readyz) }, async (_request, reply) => {
+    const results = await Promise.all(
+      checks.map(async ({ name, check }) => {
+        try {
+          return [name, await check()] as const;
+        } catch {
+          return [name, 'down' as const] as const;
+        }
+      }),
+    );
+    const body: Readiness = {
+      status: accepting() && results.every(([, s]) => s !== 'down') ? 'ready' : 'unready',
+      checks: Object.fromEntries(results),
+    };
+    return reply.code(body.status === 'ready' ? 200 : 503).send(body);
+  });
+}

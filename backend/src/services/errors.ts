@@ -1,0 +1,21 @@
+import type { ErrorCode } from '@messaging-app/shared';
+
+/** An expected failure of a business action; the edges turn it into problem+json or an error frame. */
+export class AppError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: ErrorCode,
+    message: string,
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(message);
+    this.name = 'AppError';
+  }
+}
+
+export const badRequest = (message: string, code: ErrorCode = 'bad_request') => new AppError(400, code, message);
+export const unauthorized = (message = 'authentication required', code: ErrorCode = 'unauthorized') =>
+  new AppError(401, code, message);
+export const forbidden = (message = 'not allowed') => new AppError(403, 'forbidden', message);
+export const notFound = (what = 'resource') => new AppError(404, 'not_found', `${what} not found`);
+export const conflict = (message: string, code: ErrorCode = 'conflict') => new AppError(409, code, message);

@@ -1,0 +1,77 @@
+import { and, asc, desc, eq, gt, lt, sql } from 'drizzle-orm';
+import type { HistoryQuery, MessagePage, RoomEventFrame } from '@messaging-app/shared';
+import { messages, roomEvents, roomParticipants, users } from '../../db/schema.js';
+import type { AppContext } from '../context.js';
+import type { Caller } from '../auth/sessions.js';
+import { toMessage, toUser } from '../presenters.js';
+import { loadRoomForMember } from '../rooms/access.js';
+
+/**
+ * A page of a room's messages in ascending seq: the newest page by default, older ones with
+ * `before`, newer ones with `after`. `hasMore` says whether the page stopped short in its direction.
+ */
+export async function listMessages(
+  ctx: AppContext,
+  caller: Caller,
+  roomId: string,
+  query: HistoryQuery,
+): Promise<MessagePage> {
+  await loadRoomForMember(ctx.db, caller.userId, roomId);
+  const forward = query.after !== undefined;
+  const where = [eq(messages.roomId, roomId)];
+  if (query.before !== undefined) where.push(lt(messages.seq, query.before));
+  if (query.after !== undefined) where.push(gt(messages.seq, query.after));
+  const rows = await ctx.db
+    .select({ message: messages, sender: users })
+    .from(messages)
+    .innerJoin(users, eq(users.id, messages.senderId))
+    .where(and(...where))
+    .orderBy(forward ? asc(messages.seq) : desc(messages.seq))
+    .limit(query.limit + 1);
+  const hasMore = rows.length > query.limit;
+  const page = rows.slice(0, query.limit);
+  if (!forward) page.reverse();
+  return { messages: page.map((r) => toMessage(r.message, r.sender)), hasMore };
+}
+
+/** Moves the caller's read marker forward (never back, never past the room's last seq). */
+export async function markRead(ctx: AppContext, caller: Caller, roomId: string, seq: number): Promise<void> {
+  const { room } = await loadRoomForMember(ctx.db, caller.userId, roomId);
+  const target = Math.min(seq, room.lastSeq);
+  await ctx.db
+    .update(roomParticipants)
+    .set({ lastReadSeq: sql`greatest(${roomParticipants.lastReadSeq}, ${target})` })
+    .where(and(eq(roomParticipants.roomId, roomId), eq(roomParticipants.userId, caller.userId)));
+}
+
+/**
+ * The stored events of a room after `afterSeq`, in order, as frames with the current state of their
+ * message or user. The caller has already passed the room gate.
+ */
+export async function eventsAfter(
+  ctx: AppContext,
+  roomId: string,
+  afterSeq: number,
+  limit: number,
+): Promise<RoomEventFrame[]> {
+  const rows = await ctx.db
+    .select({ event: roomEvents, message: messages, subject: users })
+    .from(roomEvents)
+    .leftJoin(messages, eq(messages.id, roomEvents.messageId))
+    .leftJoin(users, sql`${users.id} = coalesce(${roomEvents.userId}, ${messages.senderId})`)
+    .where(and(eq(roomEvents.roomId, roomId), gt(roomEvents.seq, afterSeq)))
+    .orderBy(asc(roomEvents.seq))
+    .limit(limit);
+  const frames: RoomEventFrame[] = [];
+  for (const { event, message, subject } of rows) {
+    // Events are never deleted on their own (messages are soft-deleted), so every seq has its row.
+    if (!subject) throw new Error(`event ${roomId}#${event.seq} lost its user`);
+    if (event.type === 'member.joined' || event.type === 'member.left') {
+      frames.push({ type: event.type, roomId, seq: event.seq, user: toUser(subject) });
+    } else {
+      if (!message) throw new Error(`event ${roomId}#${event.seq} lost its message`);
+      frames.push({ type: event.type, roomId, seq: event.seq, message: toMessage(message, subject) });
+    }
+  }
+  return frames;
+}

@@ -1,0 +1,118 @@
+import { and, eq, inArray, ne, sql } from 'drizzle-orm';
+import { parseMentions } from '@messaging-app/shared';
+import type { Message } from '@messaging-app/shared';
+import { messages, roomParticipants, users } from '../../db/schema.js';
+import type { Tx } from '../../db/client.js';
+import { sqlState, uniqueViolation } from '../../db/errors.js';
+import type { AppContext } from '../context.js';
+import { toMessage } from '../presenters.js';
+import { loadRoomForMember } from '../rooms/access.js';
+import { recordRoomEvent, reserveSeq } from '../rooms/events.js';
+import { publishRoomEvents } from '../rooms/publish.js';
+import { createNotifications, preview, publishNotifications } from '../notifications/create.js';
+import type { Addressed } from '../notifications/create.js';
+
+export interface SendMessageInput {
+  userId: string;
+  roomId: string;
+  body: string;
+  clientMsgId?: string | undefined;
+}
+
+export interface SendResult {
+  message: Message;
+  /** False when a retry found the message its first attempt created. */
+  created: boolean;
+}
+
+async function findByClientMsgId(ctx: AppContext, input: SendMessageInput): Promise<Message | null> {
+  if (!input.clientMsgId) return null;
+  const [row] = await ctx.db
+    .select({ message: messages, sender: users })
+    .from(messages)
+    .innerJoin(users, eq(users.id, messages.senderId))
+    .where(
+      and(
+        eq(messages.roomId, input.roomId),
+        eq(messages.senderId, input.userId),
+        eq(messages.clientMsgId, input.clientMsgId),
+      ),
+    )
+    .limit(1);
+  return row ? toMessage(row.message, row.sender) : null;
+}
+
+/** Members of the room named by `@username` in the body, except the sender. */
+async function mentionedMembers(tx: Tx, roomId: string, senderId: string, body: string): Promise<string[]> {
+  const names = parseMentions(body);
+  if (names.length === 0) return [];
+  const rows = await tx
+    .select({ id: users.id })
+    .from(roomParticipants)
+    .innerJoin(users, eq(users.id, roomParticipants.userId))
+    .where(
+      and(
+        eq(roomParticipants.roomId, roomId),
+        ne(users.id, senderId),
+        inArray(sql`lower(${users.username})`, names),
+      ),
+    );
+  return rows.map((r) => r.id);
+}
+
+/**
+ * Posts a message: persisted with the next seq of its room, mentions notified in the same
+ * transaction, then fanned out. A retry with the same clientMsgId, to any instance, returns the
+ * original message; the unique constraint, not a cache, decides.
+ */
+export async function sendMessage(ctx: AppContext, input: SendMessageInput): Promise<SendResult> {
+  await loadRoomForMember(ctx.db, input.userId, input.roomId);
+  const earlier = await findByClientMsgId(ctx, input);
+  if (earlier) return { message: earlier, created: false };
+  let mentions: Addressed[] = [];
+  let message: Message;
+  try {
+    message = await ctx.db.transaction(async (tx) => {
+      // Membership is checked again under the transaction: a member removed a moment ago may not post.
+      await loadRoomForMember(tx, input.userId, input.roomId);
+      const [sender] = await tx.select().from(users).where(eq(users.id, input.userId)).limit(1);
+      if (!sender) throw new Error('sender vanished');
+      const seq = await reserveSeq(tx, input.roomId);
+      const [row] = await tx
+        .insert(messages)
+        .values({
+          roomId: input.roomId,
+          senderId: input.userId,
+          body: input.body,
+          clientMsgId: input.clientMsgId,
+          seq,
+        })
+        .returning();
+      if (!row) throw new Error('message insert returned nothing');
+      await recordRoomEvent(tx, { roomId: input.roomId, seq, type: 'message.new', messageId: row.id });
+      const recipients = await mentionedMembers(tx, input.roomId, input.userId, input.body);
+      mentions = await createNotifications(
+        tx,
+        recipients.map((userId) => ({
+          userId,
+          type: 'mention' as const,
+          roomId: input.roomId,
+          messageId: row.id,
+          actorId: input.userId,
+          preview: preview(input.body),
+        })),
+        { seq },
+      );
+      return toMessage(row, sender);
+    });
+  } catch (error) {
+    if (sqlState(error) === uniqueViolation && input.clientMsgId) {
+      const original = await findByClientMsgId(ctx, input);
+      if (original) return { message: original, created: false };
+    }
+    throw error;
+  }
+  await publishRoomEvents(ctx, [{ type: 'message.new', roomId: message.roomId, seq: message.seq, message }]);
+  await publishNotifications(ctx, mentions);
+  return { message, created: true };
+}

@@ -1,0 +1,56 @@
+import { and, eq } from 'drizzle-orm';
+import type { Queryable } from '../../db/client.js';
+import { roomParticipants, rooms } from '../../db/schema.js';
+import { forbidden, notFound } from '../errors.js';
+
+export type RoomRow = typeof rooms.$inferSelect;
+export type MembershipRow = typeof roomParticipants.$inferSelect;
+
+export interface RoomView {
+  room: RoomRow;
+  membership: MembershipRow | null;
+}
+
+/**
+ * A room as a user may see it: private rooms do not exist (404) for those outside them, so their
+ * ids leak nothing. Public rooms are visible to everyone signed in.
+ */
+export async function loadRoomForViewer(q: Queryable, userId: string, roomId: string): Promise<RoomView> {
+  const [row] = await q
+    .select({ room: rooms, membership: roomParticipants })
+    .from(rooms)
+    .leftJoin(roomParticipants, and(eq(roomParticipants.roomId, rooms.id), eq(roomParticipants.userId, userId)))
+    .where(eq(rooms.id, roomId))
+    .limit(1);
+  if (!row) throw notFound('room');
+  if (row.room.visibility === 'private' && !row.membership) throw notFound('room');
+  return row;
+}
+
+/**
+ * The one gate to a room's data, for HTTP and WebSocket alike: members pass; a public room's
+ * outsiders get 403 until they join; a private room's outsiders get 404.
+ */
+export async function loadRoomForMember(
+  q: Queryable,
+  userId: string,
+  roomId: string,
+): Promise<{ room: RoomRow; membership: MembershipRow }> {
+  const view = await loadRoomForViewer(q, userId, roomId);
+  if (!view.membership) throw forbidden('join the room first');
+  return { room: view.room, membership: view.membership };
+}
+
+const rank = { owner: 3, admin: 2, member: 1 } as const;
+
+/** Members whose role is at least `role` pass; others get 403. */
+export async function loadRoomForRole(
+  q: Queryable,
+  userId: string,
+  roomId: string,
+  role: 'owner' | 'admin',
+): Promise<{ room: RoomRow; membership: MembershipRow }> {
+  const access = await loadRoomForMember(q, userId, roomId);
+  if (rank[access.membership.role] < rank[role]) throw forbidden(`only a room ${role} may do that`);
+  return access;
+}

@@ -1,0 +1,47 @@
+import { count, eq } from 'drizzle-orm';
+import type { Room, UpdateRoomBody } from '@messaging-app/shared';
+import { roomParticipants, rooms } from '../../db/schema.js';
+import type { Queryable } from '../../db/client.js';
+import type { AppContext } from '../context.js';
+import type { Caller } from '../auth/sessions.js';
+import { toRoom } from '../presenters.js';
+import { loadRoomForRole, loadRoomForViewer } from './access.js';
+import type { RoomRow } from './access.js';
+
+async function memberCount(q: Queryable, roomId: string): Promise<number> {
+  const [row] = await q.select({ n: count() }).from(roomParticipants).where(eq(roomParticipants.roomId, roomId));
+  return row?.n ?? 0;
+}
+
+export async function presentRoom(q: Queryable, room: RoomRow, role: Room['role']): Promise<Room> {
+  return toRoom(room, { role, memberCount: await memberCount(q, room.id) });
+}
+
+export async function getRoom(ctx: AppContext, caller: Caller, roomId: string): Promise<Room> {
+  const { room, membership } = await loadRoomForViewer(ctx.db, caller.userId, roomId);
+  return presentRoom(ctx.db, room, membership?.role ?? null);
+}
+
+/** Owners and admins may rename, describe and change the visibility of a room. */
+export async function updateRoom(
+  ctx: AppContext,
+  caller: Caller,
+  roomId: string,
+  input: UpdateRoomBody,
+): Promise<Room> {
+  const { membership } = await loadRoomForRole(ctx.db, caller.userId, roomId, 'admin');
+  const changes: Partial<typeof rooms.$inferInsert> = { updatedAt: new Date() };
+  if (input.name !== undefined) changes.name = input.name;
+  if (input.description !== undefined) changes.description = input.description;
+  if (input.visibility !== undefined) changes.visibility = input.visibility;
+  const [room] = await ctx.db.update(rooms).set(changes).where(eq(rooms.id, roomId)).returning();
+  if (!room) throw new Error('room vanished during update');
+  return presentRoom(ctx.db, room, membership.role);
+}
+
+/** Only the owner may delete a room; its members' sockets stop receiving it at once. */
+export async function deleteRoom(ctx: AppContext, caller: Caller, roomId: string): Promise<void> {
+  await loadRoomForRole(ctx.db, caller.userId, roomId, 'owner');
+  await ctx.db.delete(rooms).where(eq(rooms.id, roomId));
+  await ctx.bus.publish({ kind: 'room.deleted', roomId });
+}

@@ -1,0 +1,166 @@
+import { and, asc, eq, ne, sql } from 'drizzle-orm';
+import type { Membership, Participant } from '@messaging-app/shared';
+import { roomParticipants, users } from '../../db/schema.js';
+import type { Tx } from '../../db/client.js';
+import type { AppContext } from '../context.js';
+import type { Caller } from '../auth/sessions.js';
+import { conflict, forbidden, notFound } from '../errors.js';
+import { iso, toUser } from '../presenters.js';
+import { createNotifications, publishNotifications } from '../notifications/create.js';
+import type { Addressed } from '../notifications/create.js';
+import { loadRoomForMember, loadRoomForViewer } from './access.js';
+import type { MembershipRow, RoomRow } from './access.js';
+import { appendRoomEvent } from './events.js';
+import { memberEventFrame, publishRoomEvents } from './publish.js';
+
+async function presentMembership(ctx: AppContext, row: MembershipRow): Promise<Membership> {
+  const [user] = await ctx.db.select().from(users).where(eq(users.id, row.userId)).limit(1);
+  if (!user) throw notFound('user');
+  return {
+    roomId: row.roomId,
+    user: toUser(user),
+    role: row.role,
+    joinedAt: iso(row.joinedAt),
+    lastReadSeq: row.lastReadSeq,
+  };
+}
+
+/** Inserts a membership and its `member.joined` event in the caller's transaction. */
+async function addMember(tx: Tx, roomId: string, userId: string): Promise<{ row: MembershipRow; seq: number }> {
+  const [row] = await tx
+    .insert(roomParticipants)
+    .values({ roomId, userId, role: 'member' })
+    .onConflictDoNothing()
+    .returning();
+  if (!row) throw conflict('already a member of this room', 'already_member');
+  const seq = await appendRoomEvent(tx, roomId, 'member.joined', { userId });
+  // A newcomer starts with the history read, so it is not flooded with unread counts.
+  const [marked] = await tx
+    .update(roomParticipants)
+    .set({ lastReadSeq: seq })
+    .where(and(eq(roomParticipants.roomId, roomId), eq(roomParticipants.userId, userId)))
+    .returning();
+  return { row: marked ?? row, seq };
+}
+
+/** Joins a public room. Joining a room one already belongs to returns the membership unchanged. */
+export async function joinRoom(ctx: AppContext, caller: Caller, roomId: string): Promise<Membership> {
+  const view = await loadRoomForViewer(ctx.db, caller.userId, roomId);
+  if (view.membership) return presentMembership(ctx, view.membership);
+  if (view.room.visibility !== 'public') throw notFound('room');
+  const { row, frame } = await ctx.db.transaction(async (tx) => {
+    const added = await addMember(tx, roomId, caller.userId);
+    return { row: added.row, frame: await memberEventFrame(tx, 'member.joined', roomId, added.seq, caller.userId) };
+  });
+  await publishRoomEvents(ctx, [frame]);
+  return presentMembership(ctx, row);
+}
+
+/**
+ * Ends a membership with its `member.left` event. When the owner goes, the longest-standing
+ * admin (else member) inherits the room, so a room never loses its last owner while it has members.
+ */
+async function endMembership(ctx: AppContext, room: RoomRow, member: MembershipRow): Promise<void> {
+  const frame = await ctx.db.transaction(async (tx) => {
+    await tx
+      .delete(roomParticipants)
+      .where(and(eq(roomParticipants.roomId, room.id), eq(roomParticipants.userId, member.userId)));
+    if (member.role === 'owner') {
+      const [heir] = await tx
+        .select()
+        .from(roomParticipants)
+        .where(and(eq(roomParticipants.roomId, room.id), ne(roomParticipants.userId, member.userId)))
+        .orderBy(sql`case ${roomParticipants.role} when 'owner' then 0 when 'admin' then 1 else 2 end`, asc(roomParticipants.joinedAt))
+        .limit(1);
+      if (heir && heir.role !== 'owner') {
+        await tx
+          .update(roomParticipants)
+          .set({ role: 'owner' })
+          .where(and(eq(roomParticipants.roomId, room.id), eq(roomParticipants.userId, heir.userId)));
+      }
+    }
+    const seq = await appendRoomEvent(tx, room.id, 'member.left', { userId: member.userId });
+    return memberEventFrame(tx, 'member.left', room.id, seq, member.userId);
+  });
+  await ctx.bus.publish({ kind: 'membership.ended', roomId: room.id, userId: member.userId });
+  await publishRoomEvents(ctx, [frame]);
+}
+
+export async function leaveRoom(ctx: AppContext, caller: Caller, roomId: string): Promise<void> {
+  const { room, membership } = await loadRoomForMember(ctx.db, caller.userId, roomId);
+  await endMembership(ctx, room, membership);
+}
+
+/** Owners and admins add people; adding someone to a private room invites them with a notification. */
+export async function addParticipant(
+  ctx: AppContext,
+  caller: Caller,
+  roomId: string,
+  userId: string,
+): Promise<Membership> {
+  const { room, membership } = await loadRoomForMember(ctx.db, caller.userId, roomId);
+  if (membership.role === 'member') throw forbidden('only a room owner or admin may add people');
+  const [target] = await ctx.db.select().from(users).where(eq(users.id, userId)).limit(1);
+  if (!target) throw notFound('user');
+  let invites: Addressed[] = [];
+  const { row, frame } = await ctx.db.transaction(async (tx) => {
+    const added = await addMember(tx, roomId, userId);
+    if (room.visibility === 'private') {
+      invites = await createNotifications(tx, [
+        {
+          userId,
+          type: 'room_invite',
+          roomId,
+          actorId: caller.userId,
+          preview: `You were added to ${room.name}`,
+        },
+      ]);
+    }
+    return { row: added.row, frame: await memberEventFrame(tx, 'member.joined', roomId, added.seq, userId) };
+  });
+  await publishRoomEvents(ctx, [frame]);
+  await publishNotifications(ctx, invites);
+  return presentMembership(ctx, row);
+}
+
+/**
+ * Removes a member: anyone may remove themself; the owner may remove anyone; an admin may remove
+ * plain members only.
+ */
+export async function removeParticipant(
+  ctx: AppContext,
+  caller: Caller,
+  roomId: string,
+  userId: string,
+): Promise<void> {
+  const { room, membership } = await loadRoomForMember(ctx.db, caller.userId, roomId);
+  if (userId === caller.userId) return endMembership(ctx, room, membership);
+  const [target] = await ctx.db
+    .select()
+    .from(roomParticipants)
+    .where(and(eq(roomParticipants.roomId, roomId), eq(roomParticipants.userId, userId)))
+    .limit(1);
+  const allowed =
+    membership.role === 'owner' || (membership.role === 'admin' && target !== undefined && target.role === 'member');
+  if (!allowed) throw forbidden('only a room owner or admin may remove members');
+  if (!target) throw notFound('member');
+  await endMembership(ctx, room, target);
+}
+
+/** The room's members with their online status. */
+export async function listParticipants(ctx: AppContext, caller: Caller, roomId: string): Promise<Participant[]> {
+  await loadRoomForMember(ctx.db, caller.userId, roomId);
+  const rows = await ctx.db
+    .select({ membership: roomParticipants, user: users })
+    .from(roomParticipants)
+    .innerJoin(users, eq(users.id, roomParticipants.userId))
+    .where(eq(roomParticipants.roomId, roomId))
+    .orderBy(asc(roomParticipants.joinedAt), asc(users.username));
+  const online = await ctx.presence.online(rows.map((r) => r.user.id));
+  return rows.map((r) => ({
+    user: toUser(r.user),
+    role: r.membership.role,
+    joinedAt: iso(r.membership.joinedAt),
+    online: online.has(r.user.id),
+  }));
+}

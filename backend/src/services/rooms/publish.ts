@@ -1,0 +1,24 @@
+import { eq } from 'drizzle-orm';
+import type { RoomEventFrame } from '@messaging-app/shared';
+import { users } from '../../db/schema.js';
+import type { AppContext } from '../context.js';
+import { toUser } from '../presenters.js';
+import type { Queryable } from '../../db/client.js';
+
+/** Builds the frame of a membership event; the user is read once for every socket. */
+export async function memberEventFrame(
+  q: Queryable,
+  type: 'member.joined' | 'member.left',
+  roomId: string,
+  seq: number,
+  userId: string,
+): Promise<RoomEventFrame> {
+  const [user] = await q.select().from(users).where(eq(users.id, userId)).limit(1);
+  if (!user) throw new Error(`user ${userId} vanished`);
+  return { type, roomId, seq, user: toUser(user) };
+}
+
+/** Rings the doorbell for committed room events, in seq order. */
+export async function publishRoomEvents(ctx: AppContext, frames: RoomEventFrame[]): Promise<void> {
+  for (const frame of frames) await ctx.bus.publish({ kind: 'room.event', roomId: frame.roomId, frame });
+}

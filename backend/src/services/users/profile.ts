@@ -1,0 +1,60 @@
+import { and, eq, ne, isNull } from 'drizzle-orm';
+import type { Profile, UpdateProfileBody, User } from '@messaging-app/shared';
+import { sessions, users } from '../../db/schema.js';
+import { sqlState, uniqueViolation } from '../../db/errors.js';
+import type { AppContext } from '../context.js';
+import { badRequest, conflict, notFound } from '../errors.js';
+import { toProfile, toUser } from '../presenters.js';
+import { hashPassword, verifyPassword } from '../auth/passwords.js';
+import type { Caller } from '../auth/sessions.js';
+import { revokeSession } from '../auth/sessions.js';
+
+async function loadUser(ctx: AppContext, id: string) {
+  const [user] = await ctx.db.select().from(users).where(eq(users.id, id)).limit(1);
+  if (!user) throw notFound('user');
+  return user;
+}
+
+export async function getProfile(ctx: AppContext, caller: Caller): Promise<Profile> {
+  return toProfile(await loadUser(ctx, caller.userId));
+}
+
+/** Anyone signed in may see a user's public face; never their email. */
+export async function getUser(ctx: AppContext, id: string): Promise<User> {
+  return toUser(await loadUser(ctx, id));
+}
+
+/**
+ * Changes the caller's profile. Email and password changes need the current password; a new
+ * password ends every other session of the user.
+ */
+export async function updateProfile(ctx: AppContext, caller: Caller, input: UpdateProfileBody): Promise<Profile> {
+  const user = await loadUser(ctx, caller.userId);
+  const sensitive = input.password !== undefined || input.email !== undefined;
+  if (sensitive) {
+    if (!input.currentPassword || !(await verifyPassword(user.passwordHash, input.currentPassword))) {
+      throw badRequest('currentPassword is wrong', 'validation_failed');
+    }
+  }
+  const changes: Partial<typeof users.$inferInsert> = { updatedAt: new Date() };
+  if (input.displayName !== undefined) changes.displayName = input.displayName;
+  if (input.email !== undefined) changes.email = input.email;
+  if (input.notificationPrefs !== undefined) changes.notificationPrefs = input.notificationPrefs;
+  if (input.password !== undefined) changes.passwordHash = await hashPassword(input.password);
+  let updated;
+  try {
+    [updated] = await ctx.db.update(users).set(changes).where(eq(users.id, user.id)).returning();
+  } catch (error) {
+    if (sqlState(error) === uniqueViolation) throw conflict('that email is already registered', 'email_taken');
+    throw error;
+  }
+  if (!updated) throw notFound('user');
+  if (input.password !== undefined) {
+    const others = await ctx.db
+      .select({ id: sessions.id })
+      .from(sessions)
+      .where(and(eq(sessions.userId, user.id), ne(sessions.id, caller.sessionId), isNull(sessions.revokedAt)));
+    for (const session of others) await revokeSession(ctx, session.id, 'password changed');
+  }
+  return toProfile(updated);
+}

@@ -1,0 +1,54 @@
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { openDatabase } from '../../src/db/client.js';
+import type { Database } from '../../src/db/client.js';
+import { migrate } from '../../src/db/migrate.js';
+import { services } from './services.js';
+import type { TestMode } from './services.js';
+
+export interface TestDatabase {
+  database: Database;
+  /** The PostgreSQL URL of the fresh database, for a second process or instance. */
+  url?: string;
+  drop(): Promise<void>;
+}
+
+function withDatabase(url: string, name: string): string {
+  const u = new URL(url);
+  u.pathname = `/${name}`;
+  return u.toString();
+}
+
+/** A fresh database, PostgreSQL (`services`) or in-memory PGlite (`embedded`), migrated and empty. */
+export async function createTestDatabase(mode: TestMode): Promise<TestDatabase> {
+  if (mode === 'embedded') {
+    const database = await openDatabase({ dataDir: 'memory://' });
+    await migrate(database);
+    return { database, drop: () => database.close() };
+  }
+  const name = `t_${Date.now().toString(36)}_${randomBytes(4).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: services.postgres });
+  await admin.connect();
+  try {
+    await admin.query(`create database ${name}`);
+  } finally {
+    await admin.end();
+  }
+  const url = withDatabase(services.postgres, name);
+  const database = await openDatabase({ databaseUrl: url, dataDir: 'memory://', poolSize: 10 });
+  await migrate(database);
+  return {
+    database,
+    url,
+    async drop() {
+      await database.close();
+      const cleanup = new pg.Client({ connectionString: services.postgres });
+      await cleanup.connect();
+      try {
+        await cleanup.query(`drop database if exists ${name} with (force)`);
+      } finally {
+        await cleanup.end();
+      }
+    },
+  };
+}

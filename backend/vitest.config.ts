@@ -1,0 +1,23 @@
+import { defineConfig } from 'vitest/config';
+
+const shared = {
+  include: ['test/**/*.test.ts'],
+  testTimeout: 30_000,
+  hookTimeout: 60_000,
+};
+
+/**
+ * The same behavioural suite runs twice: on the embedded store (PGlite, in-process bus and queue)
+ * and on the real services (PostgreSQL, Redis, RabbitMQ on this machine, or as TEST_* URLs say).
+ */
+export default defineConfig({
+  resolve: { conditions: ['source'] },
+  ssr: { resolve: { conditions: ['source'] } },
+  test: {
+    pool: 'forks',
+    projects: [
+      { extends: true, test: { ...shared, name: 'embedded', env: { TEST_MODE: 'embedded' } } },
+      { extends: true, test: { ...shared, name: 'services', env: { TEST_MODE: 'services' } } },
+    ],
+  },
+});

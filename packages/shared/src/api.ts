@@ -1,0 +1,292 @@
+import { z } from 'zod';
+import { IdParams, Problem } from './common.js';
+import { AuthResponse, LoginBody, LogoutBody, RefreshBody, RegisterBody } from './auth.js';
+import { Profile, UpdateProfileBody, User } from './users.js';
+import {
+  AddParticipantBody,
+  CreateRoomBody,
+  DiscoverQuery,
+  Membership,
+  MyRoom,
+  Participant,
+  ParticipantParams,
+  ReadMarkerBody,
+  Room,
+  UpdateRoomBody,
+} from './rooms.js';
+import { HistoryQuery, Message, MessagePage, SendMessageBody } from './messages.js';
+import { NotificationPage, NotificationsQuery } from './notifications.js';
+import { Liveness, Readiness } from './health.js';
+
+type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
+
+export interface Endpoint {
+  method: Method;
+  /** Fastify-style path: `:id` marks a parameter. */
+  path: string;
+  summary: string;
+  tag: string;
+  auth: boolean;
+  params?: z.ZodType;
+  querystring?: z.ZodType;
+  body?: z.ZodType;
+  /** Success responses by status code; `null` means an empty body. */
+  responses: Record<number, z.ZodType | null>;
+}
+
+const define = <T extends Record<string, Endpoint>>(table: T): T => table;
+const NoContent = null;
+
+/**
+ * The HTTP contract: every route, its schemas and its success responses. The server registers its routes
+ * from this table, the client builds its calls from it, and the attack suite walks it.
+ */
+export const api = define({
+  register: {
+    method: 'POST',
+    path: '/api/auth/register',
+    summary: 'Create an account and a session',
+    tag: 'auth',
+    auth: false,
+    body: RegisterBody,
+    responses: { 201: AuthResponse },
+  },
+  login: {
+    method: 'POST',
+    path: '/api/auth/login',
+    summary: 'Log in with a username or email',
+    tag: 'auth',
+    auth: false,
+    body: LoginBody,
+    responses: { 200: AuthResponse },
+  },
+  refresh: {
+    method: 'POST',
+    path: '/api/auth/refresh',
+    summary: 'Trade a refresh token for a new pair (rotation with reuse detection)',
+    tag: 'auth',
+    auth: false,
+    body: RefreshBody,
+    responses: { 200: AuthResponse },
+  },
+  logout: {
+    method: 'POST',
+    path: '/api/auth/logout',
+    summary: 'Revoke the session of the access token',
+    tag: 'auth',
+    auth: true,
+    body: LogoutBody,
+    responses: { 204: NoContent },
+  },
+  getProfile: {
+    method: 'GET',
+    path: '/api/profile',
+    summary: 'The caller',
+    tag: 'users',
+    auth: true,
+    responses: { 200: Profile },
+  },
+  updateProfile: {
+    method: 'PATCH',
+    path: '/api/profile',
+    summary: 'Change display name, email, password or notification preferences',
+    tag: 'users',
+    auth: true,
+    body: UpdateProfileBody,
+    responses: { 200: Profile },
+  },
+  getUser: {
+    method: 'GET',
+    path: '/api/users/:id',
+    summary: 'A public user',
+    tag: 'users',
+    auth: true,
+    params: IdParams,
+    responses: { 200: User },
+  },
+  listRooms: {
+    method: 'GET',
+    path: '/api/rooms',
+    summary: 'Rooms the caller belongs to, with unread counts',
+    tag: 'rooms',
+    auth: true,
+    responses: { 200: z.object({ rooms: z.array(MyRoom) }) },
+  },
+  discoverRooms: {
+    method: 'GET',
+    path: '/api/rooms/discover',
+    summary: 'Public rooms the caller may join',
+    tag: 'rooms',
+    auth: true,
+    querystring: DiscoverQuery,
+    responses: { 200: z.object({ rooms: z.array(Room) }) },
+  },
+  createRoom: {
+    method: 'POST',
+    path: '/api/rooms',
+    summary: 'Create a room; the caller becomes its owner',
+    tag: 'rooms',
+    auth: true,
+    body: CreateRoomBody,
+    responses: { 201: Room },
+  },
+  getRoom: {
+    method: 'GET',
+    path: '/api/rooms/:id',
+    summary: 'A room the caller can see',
+    tag: 'rooms',
+    auth: true,
+    params: IdParams,
+    responses: { 200: Room },
+  },
+  updateRoom: {
+    method: 'PATCH',
+    path: '/api/rooms/:id',
+    summary: 'Rename or describe a room (owner or admin)',
+    tag: 'rooms',
+    auth: true,
+    params: IdParams,
+    body: UpdateRoomBody,
+    responses: { 200: Room },
+  },
+  deleteRoom: {
+    method: 'DELETE',
+    path: '/api/rooms/:id',
+    summary: 'Delete a room (owner)',
+    tag: 'rooms',
+    auth: true,
+    params: IdParams,
+    responses: { 204: NoContent },
+  },
+  joinRoom: {
+    method: 'POST',
+    path: '/api/rooms/:id/join',
+    summary: 'Join a public room',
+    tag: 'rooms',
+    auth: true,
+    params: IdParams,
+    responses: { 200: Membership },
+  },
+  leaveRoom: {
+    method: 'POST',
+    path: '/api/rooms/:id/leave',
+    summary: 'Leave a room',
+    tag: 'rooms',
+    auth: true,
+    params: IdParams,
+    responses: { 204: NoContent },
+  },
+  listParticipants: {
+    method: 'GET',
+    path: '/api/rooms/:id/participants',
+    summary: 'Members of a room with their online status',
+    tag: 'rooms',
+    auth: true,
+    params: IdParams,
+    responses: { 200: z.object({ participants: z.array(Participant) }) },
+  },
+  addParticipant: {
+    method: 'POST',
+    path: '/api/rooms/:id/participants',
+    summary: 'Add a user to a room (owner or admin)',
+    tag: 'rooms',
+    auth: true,
+    params: IdParams,
+    body: AddParticipantBody,
+    responses: { 201: Membership },
+  },
+  removeParticipant: {
+    method: 'DELETE',
+    path: '/api/rooms/:id/participants/:userId',
+    summary: 'Remove a member (owner or admin, or the member themself)',
+    tag: 'rooms',
+    auth: true,
+    params: ParticipantParams,
+    responses: { 204: NoContent },
+  },
+  listMessages: {
+    method: 'GET',
+    path: '/api/rooms/:id/messages',
+    summary: 'A page of history in ascending seq',
+    tag: 'messages',
+    auth: true,
+    params: IdParams,
+    querystring: HistoryQuery,
+    responses: { 200: MessagePage },
+  },
+  sendMessage: {
+    method: 'POST',
+    path: '/api/rooms/:id/messages',
+    summary: 'Post a message; idempotent by clientMsgId',
+    tag: 'messages',
+    auth: true,
+    params: IdParams,
+    body: SendMessageBody,
+    responses: { 201: Message, 200: Message },
+  },
+  markRead: {
+    method: 'POST',
+    path: '/api/rooms/:id/read',
+    summary: "Move the caller's read marker",
+    tag: 'messages',
+    auth: true,
+    params: IdParams,
+    body: ReadMarkerBody,
+    responses: { 204: NoContent },
+  },
+  listNotifications: {
+    method: 'GET',
+    path: '/api/notifications',
+    summary: "The caller's notifications, newest first",
+    tag: 'notifications',
+    auth: true,
+    querystring: NotificationsQuery,
+    responses: { 200: NotificationPage },
+  },
+  readNotification: {
+    method: 'POST',
+    path: '/api/notifications/:id/read',
+    summary: 'Mark one notification read',
+    tag: 'notifications',
+    auth: true,
+    params: IdParams,
+    responses: { 204: NoContent },
+  },
+  readAllNotifications: {
+    method: 'POST',
+    path: '/api/notifications/read-all',
+    summary: 'Mark every notification read',
+    tag: 'notifications',
+    auth: true,
+    responses: { 204: NoContent },
+  },
+  healthz: {
+    method: 'GET',
+    path: '/healthz',
+    summary: 'Liveness',
+    tag: 'operations',
+    auth: false,
+    responses: { 200: Liveness },
+  },
+  readyz: {
+    method: 'GET',
+    path: '/readyz',
+    summary: 'Readiness of each backing service (503 when one is down)',
+    tag: 'operations',
+    auth: false,
+    responses: { 200: Readiness, 503: Readiness },
+  },
+});
+
+export type Api = typeof api;
+export type EndpointName = keyof Api;
+export { Problem };
+
+/** Fill `:param` placeholders of an endpoint path. */
+export function pathFor(path: string, params: Record<string, string> = {}): string {
+  return path.replace(/:([A-Za-z]+)/g, (_, key: string) => {
+    const value = params[key];
+    if (value === undefined) throw new Error(`missing path parameter ${key}`);
+    return encodeURIComponent(value);
+  });
+}

@@ -1,0 +1,104 @@
+import { z } from 'zod';
+import { ErrorCode, Id, Seq } from './common.js';
+import { Message, MessageBody } from './messages.js';
+import { Notification } from './notifications.js';
+import { Profile, User } from './users.js';
+
+// ---- Frames a client sends ----
+
+export const AuthFrame = z.object({ type: z.literal('auth'), token: z.string().min(1).max(4096) });
+export const SubscribeFrame = z.object({ type: z.literal('subscribe'), roomId: Id, afterSeq: Seq.optional() });
+export const UnsubscribeFrame = z.object({ type: z.literal('unsubscribe'), roomId: Id });
+export const SendFrame = z.object({
+  type: z.literal('message.send'),
+  roomId: Id,
+  body: MessageBody,
+  clientMsgId: Id,
+});
+export const TypingFrame = z.object({ type: z.literal('typing'), roomId: Id });
+export const PingFrame = z.object({ type: z.literal('ping') });
+
+export const ClientFrame = z.discriminatedUnion('type', [
+  AuthFrame,
+  SubscribeFrame,
+  UnsubscribeFrame,
+  SendFrame,
+  TypingFrame,
+  PingFrame,
+]);
+export type ClientFrame = z.infer<typeof ClientFrame>;
+export const clientFrameTypes = ['auth', 'subscribe', 'unsubscribe', 'message.send', 'typing', 'ping'] as const;
+
+// ---- Frames the server sends ----
+
+export const ReadyFrame = z.object({ type: z.literal('ready'), user: Profile, sessionId: Id });
+export const SubscribedFrame = z.object({ type: z.literal('subscribed'), roomId: Id, lastSeq: Seq });
+export const UnsubscribedFrame = z.object({ type: z.literal('unsubscribed'), roomId: Id });
+export const ResyncRequiredFrame = z.object({ type: z.literal('resync_required'), roomId: Id, lastSeq: Seq });
+export const AckFrame = z.object({ type: z.literal('message.ack'), clientMsgId: Id, message: Message });
+
+export const MessageEventType = z.enum(['message.new', 'message.updated', 'message.deleted']);
+export const MemberEventType = z.enum(['member.joined', 'member.left']);
+/** Every stored room event type: each has a seq and can be replayed. */
+export const RoomEventType = z.enum([...MessageEventType.options, ...MemberEventType.options]);
+export type RoomEventType = z.infer<typeof RoomEventType>;
+
+export const MessageEventFrame = z.object({
+  type: MessageEventType,
+  roomId: Id,
+  seq: Seq,
+  message: Message,
+});
+export const MemberEventFrame = z.object({
+  type: MemberEventType,
+  roomId: Id,
+  seq: Seq,
+  user: User,
+});
+/** A stored, sequenced room event as it travels to clients. */
+export const RoomEventFrame = z.union([MessageEventFrame, MemberEventFrame]);
+export type RoomEventFrame = z.infer<typeof RoomEventFrame>;
+
+export const TypingEventFrame = z.object({ type: z.literal('typing'), roomId: Id, user: User });
+export const PresenceFrame = z.object({
+  type: z.literal('presence'),
+  userId: Id,
+  status: z.enum(['online', 'offline']),
+});
+export const NotificationFrame = z.object({ type: z.literal('notification.new'), notification: Notification });
+export const ErrorFrame = z.object({
+  type: z.literal('error'),
+  code: ErrorCode,
+  message: z.string(),
+  /** The client's `clientMsgId` or `roomId` the error answers, when there is one. */
+  ref: z.string().optional(),
+});
+export const PongFrame = z.object({ type: z.literal('pong') });
+
+export const ServerFrame = z.union([
+  ReadyFrame,
+  SubscribedFrame,
+  UnsubscribedFrame,
+  ResyncRequiredFrame,
+  AckFrame,
+  MessageEventFrame,
+  MemberEventFrame,
+  TypingEventFrame,
+  PresenceFrame,
+  NotificationFrame,
+  ErrorFrame,
+  PongFrame,
+]);
+export type ServerFrame = z.infer<typeof ServerFrame>;
+
+/** WebSocket close codes used by the server. */
+export const CloseCode = {
+  normal: 1000,
+  goingAway: 1001,
+  policyViolation: 1008,
+  tooLarge: 1009,
+  serviceRestart: 1012,
+  unauthorized: 4401,
+  forbiddenOrigin: 4403,
+  sessionRevoked: 4409,
+} as const;

@@ -1,0 +1,43 @@
+import { z } from 'zod';
+import { Id, Seq, SeqQuery, Timestamp } from './common.js';
+import { limits } from './limits.js';
+import { User } from './users.js';
+
+export const Message = z.object({
+  id: Id,
+  roomId: Id,
+  seq: Seq,
+  sender: User,
+  body: z.string(),
+  clientMsgId: Id.nullable().optional(),
+  createdAt: Timestamp,
+  editedAt: Timestamp.nullable().optional(),
+  deletedAt: Timestamp.nullable().optional(),
+});
+export type Message = z.infer<typeof Message>;
+
+export const MessageBody = z.string().trim().min(1).max(limits.messageBodyMax);
+
+export const SendMessageBody = z.object({
+  body: MessageBody,
+  clientMsgId: Id.optional(),
+});
+export type SendMessageBody = z.infer<typeof SendMessageBody>;
+
+export const HistoryQuery = z
+  .object({
+    before: SeqQuery.optional(),
+    after: SeqQuery.optional(),
+    limit: z.coerce.number().int().min(1).max(limits.pageSizeMax).default(limits.pageSizeDefault),
+  })
+  .refine((q) => q.before === undefined || q.after === undefined, {
+    message: 'use either before or after, not both',
+    path: ['before'],
+  });
+export type HistoryQuery = z.infer<typeof HistoryQuery>;
+
+export const MessagePage = z.object({
+  messages: z.array(Message),
+  hasMore: z.boolean(),
+});
+export type MessagePage = z.infer<typeof MessagePage>;

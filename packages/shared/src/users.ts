@@ -1,0 +1,56 @@
+import { z } from 'zod';
+import { Id, Timestamp } from './common.js';
+import { limits, usernamePattern } from './limits.js';
+
+export const Username = z
+  .string()
+  .trim()
+  .min(limits.usernameMin)
+  .max(limits.usernameMax)
+  .regex(usernamePattern, 'letters, digits and underscores only');
+
+export const Email = z.string().trim().max(limits.emailMax).pipe(z.email()).transform((e) => e.toLowerCase());
+
+export const Password = z.string().min(limits.passwordMin).max(limits.passwordMax);
+
+export const DisplayName = z.string().trim().min(1).max(limits.displayNameMax);
+
+/** A user as anyone may see them: never an email. */
+export const User = z.object({
+  id: Id,
+  username: z.string(),
+  displayName: z.string(),
+  avatarUrl: z.string().nullable().optional(),
+  createdAt: Timestamp,
+});
+export type User = z.infer<typeof User>;
+
+export const NotificationPrefs = z.object({
+  email: z.enum(['mentions', 'off']),
+});
+export type NotificationPrefs = z.infer<typeof NotificationPrefs>;
+
+/** The caller's own user. */
+export const Profile = User.extend({
+  email: z.string(),
+  notificationPrefs: NotificationPrefs,
+});
+export type Profile = z.infer<typeof Profile>;
+
+export const UpdateProfileBody = z
+  .object({
+    displayName: DisplayName.optional(),
+    email: Email.optional(),
+    password: Password.optional(),
+    currentPassword: z.string().max(limits.passwordMax).optional(),
+    notificationPrefs: NotificationPrefs.optional(),
+  })
+  .refine((b) => b.password === undefined || b.currentPassword !== undefined, {
+    path: ['currentPassword'],
+    message: 'currentPassword is required to change the password',
+  })
+  .refine((b) => b.email === undefined || b.currentPassword !== undefined, {
+    path: ['currentPassword'],
+    message: 'currentPassword is required to change the email',
+  });
+export type UpdateProfileBody = z.infer<typeof UpdateProfileBody>;
