@@ -16,8 +16,25 @@ export default defineConfig({
   test: {
     pool: 'forks',
     projects: [
-      { extends: true, test: { ...shared, name: 'embedded', env: { TEST_MODE: 'embedded' } } },
-      { extends: true, test: { ...shared, name: 'services', env: { TEST_MODE: 'services' } } },
+      // `*.embedded.test.ts` files are about the embedded parts only; `*.services.test.ts` need real servers.
+      {
+        extends: true,
+        test: {
+          ...shared,
+          name: 'embedded',
+          exclude: ['**/*.services.test.ts'],
+          env: { TEST_MODE: 'embedded' },
+        },
+      },
+      {
+        extends: true,
+        test: {
+          ...shared,
+          name: 'services',
+          exclude: ['**/*.embedded.test.ts'],
+          env: { TEST_MODE: 'services' },
+        },
+      },
     ],
   },
 });

@@ -19,6 +19,7 @@ import type { AppContext } from './services/context.js';
 import { errorsPlugin, problem, sendProblem } from './plugins/errors.js';
 import { authPlugin } from './plugins/auth.js';
 import { openapiPlugin } from './plugins/openapi.js';
+import { metricsPlugin } from './plugins/metrics.js';
 import { authRoutes } from './routes/auth.js';
 import { userRoutes } from './routes/users.js';
 import { roomRoutes } from './routes/rooms.js';
@@ -77,6 +78,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   let accepting = true;
 
   await server.register(errorsPlugin);
+  await server.register(metricsPlugin, { ctx });
   await server.register(helmet, {
     contentSecurityPolicy: {
       directives: {

@@ -13,6 +13,7 @@ const Env = z.object({
   DATA_DIR: z.string().min(1).default('./data'),
   DATABASE_URL: optionalUrl,
   REDIS_URL: optionalUrl,
+  REDIS_PREFIX: z.string().regex(/^[\w.:-]{1,64}$/).default('messaging-app'),
   RABBITMQ_URL: optionalUrl,
   SMTP_URL: optionalUrl,
   MAIL_FROM: z.string().min(3).default('messaging-app <no-reply@localhost>'),
@@ -36,6 +37,8 @@ export interface Config {
   dataDir: string;
   databaseUrl: string | undefined;
   redisUrl: string | undefined;
+  /** Namespace of every Redis key and channel, so several deployments (or test runs) share one Redis. */
+  redisPrefix: string;
   rabbitmqUrl: string | undefined;
   smtpUrl: string | undefined;
   mailFrom: string;
@@ -99,6 +102,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env, overrides: P
     dataDir,
     databaseUrl: env.DATABASE_URL,
     redisUrl: env.REDIS_URL,
+    redisPrefix: env.REDIS_PREFIX,
     rabbitmqUrl: env.RABBITMQ_URL,
     smtpUrl: env.SMTP_URL,
     mailFrom: env.MAIL_FROM,

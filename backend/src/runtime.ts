@@ -8,6 +8,8 @@ import type { Bus } from './bus/messages.js';
 import { createMemoryBus } from './bus/memory-bus.js';
 import type { Presence } from './presence/presence.js';
 import { createMemoryPresence } from './presence/memory-presence.js';
+import { createRedisBus } from './bus/redis-bus.js';
+import { createRedisPresence } from './presence/redis-presence.js';
 import type { ReadinessCheck } from './routes/health.js';
 
 /** The backing services of one process: real ones where configured, embedded ones otherwise. */
@@ -35,13 +37,31 @@ export async function openRuntime(config: Config, log: Logger, options: RuntimeO
     await database.close();
     throw error;
   }
-  const bus = createMemoryBus();
-  const presence = createMemoryPresence();
+  const readiness: ReadinessCheck[] = [];
+  let bus: Bus;
+  let presence: Presence;
+  if (config.redisUrl) {
+    const redis = { url: config.redisUrl, prefix: config.redisPrefix, log };
+    const redisBus = createRedisBus(redis);
+    const redisPresence = createRedisPresence(redis);
+    bus = redisBus;
+    presence = redisPresence;
+    readiness.push({
+      name: 'redis',
+      check: async () => {
+        await Promise.all([redisBus.ping(), redisPresence.ping()]);
+        return 'up';
+      },
+    });
+  } else {
+    bus = createMemoryBus();
+    presence = createMemoryPresence();
+  }
   return {
     database,
     bus,
     presence,
-    readiness: [],
+    readiness,
     async close() {
       await bus.close();
       await presence.close();

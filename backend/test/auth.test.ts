@@ -20,7 +20,12 @@ describe('register', () => {
     const response = await inject({
       method: 'POST',
       url: '/api/auth/register',
-      payload: { username, email: `${username}@Example.TEST`, password: 'long enough pw', displayName: 'Ann' },
+      payload: {
+        username,
+        email: `${username}@Example.TEST`,
+        password: 'long enough pw',
+        displayName: 'Ann',
+      },
     });
     expect(response.statusCode).toBe(201);
     const body = response.json();
@@ -36,7 +41,11 @@ describe('register', () => {
     const response = await inject({
       method: 'POST',
       url: '/api/auth/register',
-      payload: { username: user.user.username.toUpperCase(), email: `${uniqueName()}@x.test`, password: 'long enough pw' },
+      payload: {
+        username: user.user.username.toUpperCase(),
+        email: `${uniqueName()}@x.test`,
+        password: 'long enough pw',
+      },
     });
     expect(response.statusCode).toBe(409);
     expect(problemOf(response).code).toBe('username_taken');
@@ -112,7 +121,11 @@ describe('login', () => {
   it('accepts the username or the email in any case', async () => {
     const user = await registerUser(app.server);
     for (const login of [user.user.username.toUpperCase(), user.user.email.toUpperCase()]) {
-      const response = await inject({ method: 'POST', url: '/api/auth/login', payload: { login, password: user.password } });
+      const response = await inject({
+        method: 'POST',
+        url: '/api/auth/login',
+        payload: { login, password: user.password },
+      });
       expect(response.statusCode).toBe(200);
       expect(response.json().user.id).toBe(user.user.id);
     }
@@ -139,7 +152,11 @@ describe('login', () => {
 describe('refresh', () => {
   it('rotates the pair and spends the old refresh token', async () => {
     const user = await registerUser(app.server);
-    const first = await inject({ method: 'POST', url: '/api/auth/refresh', payload: { refreshToken: user.refreshToken } });
+    const first = await inject({
+      method: 'POST',
+      url: '/api/auth/refresh',
+      payload: { refreshToken: user.refreshToken },
+    });
     expect(first.statusCode).toBe(200);
     const next = first.json();
     expect(next.refreshToken).not.toBe(user.refreshToken);
@@ -156,7 +173,11 @@ describe('refresh', () => {
     const rotated = (
       await inject({ method: 'POST', url: '/api/auth/refresh', payload: { refreshToken: user.refreshToken } })
     ).json();
-    const reuse = await inject({ method: 'POST', url: '/api/auth/refresh', payload: { refreshToken: user.refreshToken } });
+    const reuse = await inject({
+      method: 'POST',
+      url: '/api/auth/refresh',
+      payload: { refreshToken: user.refreshToken },
+    });
     expect(reuse.statusCode).toBe(401);
     const legit = await inject({
       method: 'POST',
@@ -173,7 +194,11 @@ describe('refresh', () => {
   });
 
   it('refuses an unknown refresh token', async () => {
-    const response = await inject({ method: 'POST', url: '/api/auth/refresh', payload: { refreshToken: 'nope' } });
+    const response = await inject({
+      method: 'POST',
+      url: '/api/auth/refresh',
+      payload: { refreshToken: 'nope' },
+    });
     expect(response.statusCode).toBe(401);
   });
 });
@@ -186,14 +211,22 @@ describe('logout', () => {
     const after = await inject({ method: 'GET', url: '/api/profile', headers: user.headers });
     expect(after.statusCode).toBe(401);
     expect(problemOf(after).code).toBe('session_revoked');
-    const refresh = await inject({ method: 'POST', url: '/api/auth/refresh', payload: { refreshToken: user.refreshToken } });
+    const refresh = await inject({
+      method: 'POST',
+      url: '/api/auth/refresh',
+      payload: { refreshToken: user.refreshToken },
+    });
     expect(refresh.statusCode).toBe(401);
   });
 
   it('leaves the user’s other sessions alone', async () => {
     const user = await registerUser(app.server);
     const other = (
-      await inject({ method: 'POST', url: '/api/auth/login', payload: { login: user.user.username, password: user.password } })
+      await inject({
+        method: 'POST',
+        url: '/api/auth/login',
+        payload: { login: user.user.username, password: user.password },
+      })
     ).json();
     await inject({ method: 'POST', url: '/api/auth/logout', headers: user.headers });
     const still = await inject({
@@ -218,7 +251,11 @@ describe('access tokens', () => {
     const user = await registerUser(app.server);
     const [h, p, s] = user.accessToken.split('.');
     const tampered = `${h}.${p}x.${s}`;
-    const foreign = await sign({ sub: user.user.id, sid: 'x', jti: 'y' }, 'HS256', 'another-secret-another-secret-another');
+    const foreign = await sign(
+      { sub: user.user.id, sid: 'x', jti: 'y' },
+      'HS256',
+      'another-secret-another-secret-another',
+    );
     const expired = await new SignJWT({ sid: 'x', jti: 'y' })
       .setProtectedHeader({ alg: 'HS256' })
       .setSubject(user.user.id)
@@ -243,7 +280,11 @@ describe('access tokens', () => {
     const user = await registerUser(app.server);
     const claims = JSON.parse(Buffer.from(user.accessToken.split('.')[1] ?? '', 'base64url').toString());
     const hs512 = await sign(claims, 'HS512');
-    const response = await inject({ method: 'GET', url: '/api/profile', headers: { authorization: `Bearer ${hs512}` } });
+    const response = await inject({
+      method: 'GET',
+      url: '/api/profile',
+      headers: { authorization: `Bearer ${hs512}` },
+    });
     expect(response.statusCode).toBe(401);
   });
 });

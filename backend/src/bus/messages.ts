@@ -11,7 +11,14 @@ export type BusMessage =
   | { kind: 'user.frame'; userId: string; frame: z.infer<typeof NotificationFrame> | ServerFrame }
   | { kind: 'membership.ended'; roomId: string; userId: string }
   | { kind: 'room.deleted'; roomId: string }
-  | { kind: 'session.revoked'; sessionId: string; userId: string };
+  | { kind: 'session.revoked'; sessionId: string; userId: string }
+  /** A user came online or went offline; delivered to sockets subscribed to any of `roomIds`. */
+  | { kind: 'presence'; userId: string; status: 'online' | 'offline'; roomIds: string[] }
+  /**
+   * Emitted locally (never published) when a bus that may have dropped messages reconnects:
+   * listeners catch up from PostgreSQL, since anything published meanwhile is lost.
+   */
+  | { kind: 'bus.resumed' };
 
 export type BusListener = (message: BusMessage) => void;
 

@@ -7,6 +7,14 @@ import { createMemoryBus } from '../../src/bus/memory-bus.js';
 import { createMemoryPresence } from '../../src/presence/memory-presence.js';
 import { createTestDatabase } from './database.js';
 import type { TestDatabase } from './database.js';
+import { openDatabase } from '../../src/db/client.js';
+
+/** Another pool on an existing test database; dropping it only closes the pool. */
+async function secondConnection(first: TestDatabase): Promise<TestDatabase> {
+  if (!first.url) throw new Error('only a PostgreSQL test database can be shared between instances');
+  const database = await openDatabase({ databaseUrl: first.url, dataDir: 'memory://' });
+  return { database, url: first.url, drop: () => database.close() };
+}
 import { testMode } from './services.js';
 import type { TestMode } from './services.js';
 
@@ -27,10 +35,15 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
 
 /** The whole app on a fresh database of the current suite's mode, driven through `app.server.inject`. */
 export async function buildTestApp(
-  options: { mode?: TestMode; config?: Partial<Config> } = {},
+  options: {
+    mode?: TestMode;
+    config?: Partial<Config>;
+    /** A second API instance on the first one's PostgreSQL database (services mode only). */
+    sharing?: TestApp;
+  } = {},
 ): Promise<TestApp> {
   const mode = options.mode ?? testMode;
-  const db = await createTestDatabase(mode);
+  const db = options.sharing ? await secondConnection(options.sharing.db) : await createTestDatabase(mode);
   const config = testConfig(options.config);
   const bus = createMemoryBus();
   const presence = createMemoryPresence();

@@ -7,7 +7,9 @@ let counter = 0;
 /** A username nobody else in this run has. */
 export function uniqueName(prefix = 'user'): string {
   counter += 1;
-  return `${prefix}_${process.pid.toString(36)}${counter}${randomUUID().slice(0, 6)}`.replace(/-/g, '').slice(0, 32);
+  return `${prefix}_${process.pid.toString(36)}${counter}${randomUUID().slice(0, 6)}`
+    .replace(/-/g, '')
+    .slice(0, 32);
 }
 
 export interface TestUser extends AuthResponse {
@@ -27,7 +29,8 @@ export async function registerUser(
     url: '/api/auth/register',
     payload: { username, email: overrides.email ?? `${username}@example.test`, password, ...overrides },
   });
-  if (response.statusCode !== 201) throw new Error(`register failed: ${response.statusCode} ${response.body}`);
+  if (response.statusCode !== 201)
+    throw new Error(`register failed: ${response.statusCode} ${response.body}`);
   const body = response.json<AuthResponse>();
   return { ...body, password, headers: { authorization: `Bearer ${body.accessToken}` } };
 }
@@ -43,12 +46,17 @@ export async function createRoom(
     headers: owner.headers,
     payload: { name: overrides.name ?? uniqueName('room'), visibility: 'public', ...overrides },
   });
-  if (response.statusCode !== 201) throw new Error(`create room failed: ${response.statusCode} ${response.body}`);
+  if (response.statusCode !== 201)
+    throw new Error(`create room failed: ${response.statusCode} ${response.body}`);
   return response.json<Room>();
 }
 
 export async function joinRoom(server: FastifyInstance, user: TestUser, roomId: string): Promise<void> {
-  const response = await server.inject({ method: 'POST', url: `/api/rooms/${roomId}/join`, headers: user.headers });
+  const response = await server.inject({
+    method: 'POST',
+    url: `/api/rooms/${roomId}/join`,
+    headers: user.headers,
+  });
   if (response.statusCode !== 200) throw new Error(`join failed: ${response.statusCode} ${response.body}`);
 }
 
@@ -70,7 +78,11 @@ export async function postMessage(
 }
 
 /** Asserts a problem+json answer and returns it. */
-export function problemOf(response: LightMyRequestResponse): { status: number; code: string; detail: string } {
+export function problemOf(response: LightMyRequestResponse): {
+  status: number;
+  code: string;
+  detail: string;
+} {
   const type = String(response.headers['content-type'] ?? '');
   if (!type.startsWith('application/problem+json')) {
     throw new Error(`expected problem+json, got ${type}: ${response.body}`);

@@ -11,6 +11,7 @@ import { recordRoomEvent, reserveSeq } from '../rooms/events.js';
 import { publishRoomEvents } from '../rooms/publish.js';
 import { createNotifications, preview, publishNotifications } from '../notifications/create.js';
 import type { Addressed } from '../notifications/create.js';
+import { metrics } from '../../metrics/metrics.js';
 
 export interface SendMessageInput {
   userId: string;
@@ -112,6 +113,7 @@ export async function sendMessage(ctx: AppContext, input: SendMessageInput): Pro
     }
     throw error;
   }
+  metrics.messagesSent.inc();
   await publishRoomEvents(ctx, [{ type: 'message.new', roomId: message.roomId, seq: message.seq, message }]);
   await publishNotifications(ctx, mentions);
   return { message, created: true };

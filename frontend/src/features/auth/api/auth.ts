@@ -1,0 +1,16 @@
+import type { AuthResponse, LoginBody, Profile, RegisterBody, UpdateProfileBody } from '@messaging-app/shared';
+import { call } from '../../../utils/api';
+import { session } from '../../../utils/session';
+
+export const profileKey = ['profile'] as const;
+
+export const fetchProfile = (): Promise<Profile> => call('getProfile');
+export const login = (body: LoginBody): Promise<AuthResponse> => call('login', { body });
+export const register = (body: RegisterBody): Promise<AuthResponse> => call('register', { body });
+export const updateProfile = (body: UpdateProfileBody): Promise<Profile> => call('updateProfile', { body });
+
+/** Revokes the session on the server; the refresh token goes too so it cannot be replayed. */
+export async function logout(): Promise<void> {
+  const refreshToken = session.get()?.refreshToken;
+  await call('logout', { body: refreshToken ? { refreshToken } : {} });
+}

@@ -1,0 +1,20 @@
+import type { CreateRoomBody, MyRoom, Participant, Room } from '@messaging-app/shared';
+import { call } from '../../../utils/api';
+
+export const roomsKey = ['rooms'] as const;
+export const roomKey = (roomId: string) => ['room', roomId] as const;
+export const participantsKey = (roomId: string) => ['participants', roomId] as const;
+export const discoverKey = (q: string) => ['discover', q] as const;
+
+export interface RoomsData {
+  rooms: MyRoom[];
+}
+
+export const fetchRooms = (): Promise<RoomsData> => call('listRooms');
+export const fetchRoom = (roomId: string): Promise<Room> => call('getRoom', { params: { id: roomId } });
+export const discoverRooms = (q: string): Promise<{ rooms: Room[] }> =>
+  call('discoverRooms', { query: { q: q || undefined } });
+export const createRoom = (body: CreateRoomBody): Promise<Room> => call('createRoom', { body });
+export const joinRoom = (roomId: string) => call('joinRoom', { params: { id: roomId } });
+export const fetchParticipants = (roomId: string): Promise<{ participants: Participant[] }> =>
+  call('listParticipants', { params: { id: roomId } });

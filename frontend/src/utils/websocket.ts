@@ -1,0 +1,285 @@
+import { CloseCode } from '@messaging-app/shared';
+import type { ClientFrame, RoomEventFrame, ServerFrame } from '@messaging-app/shared';
+
+/** What the client needs of a WebSocket; the browser's satisfies it, tests pass a fake. */
+export interface SocketLike {
+  readonly readyState: number;
+  send(data: string): void;
+  close(code?: number, reason?: string): void;
+  onopen: ((event: Event) => void) | null;
+  onmessage: ((event: MessageEvent) => void) | null;
+  onclose: ((event: CloseEvent) => void) | null;
+  onerror: ((event: Event) => void) | null;
+}
+
+export type SocketStatus = 'connecting' | 'open' | 'reconnecting' | 'stopped';
+
+export interface SocketClientOptions {
+  url: string;
+  getToken: () => string | null;
+  /** Called when the server rejects the token (4401); resolves whether a fresh token is available. */
+  refreshToken: () => Promise<boolean>;
+  /** The session was revoked (logout elsewhere): stop for good. */
+  onSessionEnded: () => void;
+  /** Missed messages after `afterSeq`, from the history endpoint, when the live stream skipped seqs. */
+  fillGap: (roomId: string, afterSeq: number) => Promise<RoomEventFrame[]>;
+  createSocket?: (url: string) => SocketLike;
+  random?: () => number;
+  baseDelayMs?: number;
+  maxDelayMs?: number;
+  /** A socket that has heard nothing for this long is presumed dead. */
+  idleTimeoutMs?: number;
+}
+
+type FrameListener = (frame: ServerFrame) => void;
+type StatusListener = (status: SocketStatus) => void;
+
+const OPEN = 1;
+
+function isRoomEvent(frame: ServerFrame): frame is RoomEventFrame {
+  return 'seq' in frame && 'roomId' in frame;
+}
+
+/**
+ * One socket per tab carrying every room: authenticates, reconnects with exponential backoff and jitter,
+ * resubscribes each room from the last seq it holds, and fills any gap in seqs from the history endpoint.
+ */
+export class SocketClient {
+  private socket: SocketLike | null = null;
+  private statusValue: SocketStatus = 'stopped';
+  private attempt = 0;
+  private ready = false;
+  private retryTimer: ReturnType<typeof setTimeout> | null = null;
+  private idleTimer: ReturnType<typeof setTimeout> | null = null;
+  private pingTimer: ReturnType<typeof setInterval> | null = null;
+  private readonly rooms = new Set<string>();
+  private readonly lastSeq = new Map<string, number>();
+  private readonly frameListeners = new Set<FrameListener>();
+  private readonly statusListeners = new Set<StatusListener>();
+  private readonly createSocket: (url: string) => SocketLike;
+
+  constructor(private readonly options: SocketClientOptions) {
+    this.createSocket = options.createSocket ?? ((url) => new WebSocket(url));
+  }
+
+  get status(): SocketStatus {
+    return this.statusValue;
+  }
+
+  start(): void {
+    if (this.statusValue !== 'stopped') return;
+    this.setStatus('connecting');
+    this.connect();
+  }
+
+  stop(): void {
+    this.clearTimers();
+    this.setStatus('stopped');
+    const socket = this.socket;
+    this.socket = null;
+    this.ready = false;
+    if (socket) {
+      socket.onclose = null;
+      socket.onmessage = null;
+      socket.onerror = null;
+      socket.onopen = null;
+      socket.close(CloseCode.normal, 'client stopped');
+    }
+  }
+
+  /** Follows a room from `afterSeq` (or from what this client already holds, whichever is later). */
+  subscribe(roomId: string, afterSeq?: number): void {
+    const held = this.lastSeq.get(roomId);
+    if (afterSeq !== undefined && (held === undefined || afterSeq > held)) this.lastSeq.set(roomId, afterSeq);
+    if (this.rooms.has(roomId)) return;
+    this.rooms.add(roomId);
+    if (this.ready) this.sendSubscribe(roomId);
+  }
+
+  unsubscribe(roomId: string): void {
+    if (!this.rooms.delete(roomId)) return;
+    this.lastSeq.delete(roomId);
+    if (this.ready) this.send({ type: 'unsubscribe', roomId });
+  }
+
+  /** The last seq seen for a room, if any. */
+  seqOf(roomId: string): number | undefined {
+    return this.lastSeq.get(roomId);
+  }
+
+  /** Sends a frame if the socket is authenticated; returns whether it went out. */
+  send(frame: ClientFrame): boolean {
+    if (!this.socket || !this.ready || this.socket.readyState !== OPEN) return false;
+    this.socket.send(JSON.stringify(frame));
+    return true;
+  }
+
+  onFrame(listener: FrameListener): () => void {
+    this.frameListeners.add(listener);
+    return () => this.frameListeners.delete(listener);
+  }
+
+  onStatus(listener: StatusListener): () => void {
+    this.statusListeners.add(listener);
+    return () => this.statusListeners.delete(listener);
+  }
+
+  /** Reconnect at once (the browser came back online). */
+  reconnectNow(): void {
+    if (this.statusValue === 'stopped' || this.statusValue === 'open') return;
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.retryTimer = null;
+    if (!this.socket) this.connect();
+  }
+
+  /** The delay before reconnect attempt `n` (0-based): exponential, capped, with equal jitter. */
+  backoffDelay(n: number): number {
+    const base = this.options.baseDelayMs ?? 500;
+    const max = this.options.maxDelayMs ?? 15_000;
+    const ceiling = Math.min(max, base * 2 ** n);
+    const random = this.options.random ?? Math.random;
+    return Math.round(ceiling / 2 + (random() * ceiling) / 2);
+  }
+
+  private setStatus(status: SocketStatus) {
+    if (status === this.statusValue) return;
+    this.statusValue = status;
+    for (const listener of this.statusListeners) listener(status);
+  }
+
+  private emit(frame: ServerFrame) {
+    for (const listener of this.frameListeners) listener(frame);
+  }
+
+  private connect() {
+    const token = this.options.getToken();
+    if (!token) {
+      this.stop();
+      this.options.onSessionEnded();
+      return;
+    }
+    const socket = this.createSocket(this.options.url);
+    this.socket = socket;
+    this.ready = false;
+    socket.onopen = () => {
+      socket.send(JSON.stringify({ type: 'auth', token: this.options.getToken() ?? token }));
+      this.touch();
+    };
+    socket.onmessage = (event) => {
+      this.touch();
+      if (typeof event.data !== 'string') return;
+      this.handle(JSON.parse(event.data) as ServerFrame);
+    };
+    socket.onerror = () => {
+      // The close event that always follows carries the code; reconnect is decided there.
+    };
+    socket.onclose = (event) => this.handleClose(socket, event.code);
+  }
+
+  private handle(frame: ServerFrame) {
+    switch (frame.type) {
+      case 'ready':
+        this.ready = true;
+        this.attempt = 0;
+        this.setStatus('open');
+        for (const roomId of this.rooms) this.sendSubscribe(roomId);
+        this.startPings();
+        this.emit(frame);
+        return;
+      case 'subscribed': {
+        const held = this.lastSeq.get(frame.roomId);
+        if (held === undefined || frame.lastSeq > held) this.lastSeq.set(frame.roomId, frame.lastSeq);
+        this.emit(frame);
+        return;
+      }
+      case 'resync_required':
+        this.lastSeq.set(frame.roomId, frame.lastSeq);
+        this.emit(frame);
+        return;
+      default:
+        if (isRoomEvent(frame)) this.handleRoomEvent(frame);
+        else this.emit(frame);
+    }
+  }
+
+  private handleRoomEvent(frame: RoomEventFrame) {
+    if (!this.rooms.has(frame.roomId)) return;
+    const held = this.lastSeq.get(frame.roomId);
+    if (held !== undefined && frame.seq <= held) return; // a replayed duplicate
+    this.lastSeq.set(frame.roomId, frame.seq);
+    if (held !== undefined && frame.seq > held + 1) {
+      // The doorbell may drop; what we missed is in PostgreSQL.
+      void this.options.fillGap(frame.roomId, held).then(
+        (missed) => {
+          for (const event of missed) if (event.seq < frame.seq) this.emit(event);
+        },
+        (error: unknown) => console.error('could not fill a gap in room', frame.roomId, error),
+      );
+    }
+    this.emit(frame);
+  }
+
+  private handleClose(socket: SocketLike, code: number) {
+    if (socket !== this.socket) return;
+    this.socket = null;
+    this.ready = false;
+    this.clearTimers();
+    if (this.statusValue === 'stopped') return;
+    if (code === CloseCode.sessionRevoked) {
+      this.stop();
+      this.options.onSessionEnded();
+      return;
+    }
+    this.setStatus('reconnecting');
+    if (code === CloseCode.unauthorized) {
+      void this.options.refreshToken().then(
+        (fresh) => {
+          if (!fresh) {
+            this.stop();
+            this.options.onSessionEnded();
+          } else this.scheduleReconnect();
+        },
+        () => this.scheduleReconnect(),
+      );
+      return;
+    }
+    this.scheduleReconnect();
+  }
+
+  private scheduleReconnect() {
+    if (this.statusValue === 'stopped') return;
+    const delay = this.backoffDelay(this.attempt);
+    this.attempt += 1;
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = null;
+      this.connect();
+    }, delay);
+  }
+
+  private sendSubscribe(roomId: string) {
+    const afterSeq = this.lastSeq.get(roomId);
+    this.send(afterSeq === undefined ? { type: 'subscribe', roomId } : { type: 'subscribe', roomId, afterSeq });
+  }
+
+  private startPings() {
+    if (this.pingTimer) clearInterval(this.pingTimer);
+    this.pingTimer = setInterval(() => this.send({ type: 'ping' }), 25_000);
+  }
+
+  private touch() {
+    if (this.idleTimer) clearTimeout(this.idleTimer);
+    const socket = this.socket;
+    this.idleTimer = setTimeout(() => {
+      // Nothing heard (not even a pong): the connection is dead even if the browser has not noticed.
+      if (socket && socket === this.socket) socket.close(4000, 'idle');
+      if (socket) this.handleClose(socket, CloseCode.goingAway);
+    }, this.options.idleTimeoutMs ?? 60_000);
+  }
+
+  private clearTimers() {
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    if (this.idleTimer) clearTimeout(this.idleTimer);
+    if (this.pingTimer) clearInterval(this.pingTimer);
+    this.retryTimer = this.idleTimer = this.pingTimer = null;
+  }
+}
