@@ -24,6 +24,7 @@ run: build
 test: build
 	npm run lint
 	npm run typecheck
+	npm run validate:infra
 	npm test
 
 bench: build

@@ -1,5 +1,5 @@
 import { defineConfig, mergeConfig } from 'vitest/config';
-import viteConfig from './vite.config';
+import viteConfig from './vite.config.ts';
 
 /**
  * Two projects: `unit` renders screens in jsdom; `e2e` builds the bundle, starts the real server on a random

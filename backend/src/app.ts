@@ -10,6 +10,7 @@ import fastifyStatic from '@fastify/static';
 import websocket from '@fastify/websocket';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { Logger } from 'pino';
+import type { Redis } from 'ioredis';
 import { limits } from '@messaging-app/shared';
 import type { Config } from './config.js';
 import type { Database } from './db/client.js';
@@ -20,11 +21,17 @@ import { errorsPlugin, problem, sendProblem } from './plugins/errors.js';
 import { authPlugin } from './plugins/auth.js';
 import { openapiPlugin } from './plugins/openapi.js';
 import { metricsPlugin } from './plugins/metrics.js';
+import { rateLimitPlugin } from './plugins/rate-limit.js';
+import { openLimiter } from './ratelimit/open.js';
+import { openCaches } from './cache/open.js';
+import { attachCaches } from './cache/caches.js';
 import { authRoutes } from './routes/auth.js';
 import { userRoutes } from './routes/users.js';
 import { roomRoutes } from './routes/rooms.js';
 import { messageRoutes } from './routes/messages.js';
 import { notificationRoutes } from './routes/notifications.js';
+import { createGateway } from './websocket/gateway.js';
+import type { GatewayOptions } from './websocket/options.js';
 import { healthRoutes } from './routes/health.js';
 import type { ReadinessCheck } from './routes/health.js';
 
@@ -36,6 +43,10 @@ export interface AppDeps {
   logger: Logger;
   /** Extra readiness checks (Redis, RabbitMQ) beyond the database. */
   readiness?: ReadinessCheck[];
+  /** Redis for rate limits and the cache (REDIS_URL); in-process memory when absent. */
+  redis?: Redis;
+  /** WebSocket gateway tunables (tests shrink its timings). */
+  realtime?: Partial<GatewayOptions>;
 }
 
 export interface App {
@@ -43,6 +54,8 @@ export interface App {
   ctx: AppContext;
   /** Flips /readyz to unready: the first step of a graceful shutdown. */
   stopAccepting(): void;
+  /** Closes every WebSocket with `code` (1012 on SIGTERM, so clients reconnect and resume). */
+  closeSockets(code: number): void;
 }
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -99,6 +112,12 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   });
   await server.register(websocket, { options: { maxPayload: limits.wsFrameMax } });
   await server.register(authPlugin, { ctx });
+  attachCaches(ctx.db, openCaches(config.limits.cacheTtlSeconds, deps.redis));
+  await server.register(rateLimitPlugin, {
+    ctx,
+    limiter: openLimiter(config.limits, deps.redis),
+    redis: deps.redis,
+  });
   await server.register(openapiPlugin);
 
   const checks: ReadinessCheck[] = [
@@ -117,15 +136,18 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   await server.register(roomRoutes, { ctx });
   await server.register(messageRoutes, { ctx });
   await server.register(notificationRoutes, { ctx });
+  const gateway = createGateway(ctx, deps.realtime);
+  await server.register(gateway.routes);
 
   const dist = frontendDist(config);
   if (dist) {
     await server.register(fastifyStatic, { root: dist, wildcard: false, index: false });
-    // Client-side routes: any other GET that wants HTML gets the app shell.
-    server.setNotFoundHandler((request, reply) => {
+    // Client-side routes: any other GET that wants HTML gets the app shell. A catch-all route, because the
+    // errors plugin already owns the not-found handler (Fastify allows one per prefix).
+    server.get('/*', { schema: { hide: true } }, (request, reply) => {
       const path = request.url.split('?')[0] ?? '/';
       const api = /^\/(api|ws|docs|openapi\.json|healthz|readyz|metrics)(\/|$)/.test(path);
-      if (request.method === 'GET' && !api && (request.headers.accept ?? '').includes('text/html')) {
+      if (!api && (request.headers.accept ?? '').includes('text/html')) {
         return reply.type('text/html').sendFile('index.html');
       }
       return sendProblem(reply, problem(404, 'not_found', `no route ${request.method} ${path}`));
@@ -135,6 +157,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   return {
     server,
     ctx,
+    closeSockets: (code) => gateway.closeAll(code),
     stopAccepting: () => {
       accepting = false;
     },

@@ -2,6 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
+import { rateLimitsFromEnv } from './ratelimit/settings.js';
+import type { RateLimits } from './ratelimit/settings.js';
 
 const emptyAsUndefined = (v: unknown) => (v === '' ? undefined : v);
 const optionalUrl = z.preprocess(emptyAsUndefined, z.url().optional());
@@ -13,7 +15,10 @@ const Env = z.object({
   DATA_DIR: z.string().min(1).default('./data'),
   DATABASE_URL: optionalUrl,
   REDIS_URL: optionalUrl,
-  REDIS_PREFIX: z.string().regex(/^[\w.:-]{1,64}$/).default('messaging-app'),
+  REDIS_PREFIX: z
+    .string()
+    .regex(/^[\w.:-]{1,64}$/)
+    .default('messaging-app'),
   RABBITMQ_URL: optionalUrl,
   SMTP_URL: optionalUrl,
   MAIL_FROM: z.string().min(3).default('messaging-app <no-reply@localhost>'),
@@ -21,6 +26,8 @@ const Env = z.object({
   PUBLIC_URL: optionalUrl,
   CORS_ORIGINS: z.string().default(''),
   EMAIL_DELAY: z.coerce.number().min(0).default(120).describe('seconds; decimals allowed'),
+  EMAIL_RETRY_DELAY: z.coerce.number().min(0).default(5).describe('seconds before the first retry; doubles'),
+  RABBITMQ_PREFIX: z.string().default('').describe('prefix of exchange and queue names'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   ROLE: z.enum(['all', 'api', 'worker', 'migrate']).default('all'),
   EVENT_RETENTION: z.coerce.number().int().min(1).default(10_000),
@@ -46,9 +53,13 @@ export interface Config {
   publicUrl: string;
   corsOrigins: string[];
   emailDelayMs: number;
+  emailRetryDelayMs: number;
+  rabbitmqPrefix: string;
   logLevel: string;
   eventRetention: number;
   frontendDist: string | undefined;
+  /** Rate limits and cache lifetimes (RATE_LIMIT_*, LOGIN_*, CACHE_TTL_SECONDS). */
+  limits: RateLimits;
 }
 
 export class ConfigError extends Error {
@@ -70,17 +81,28 @@ function developmentSecret(dataDir: string): string {
 
 function jwtSecret(env: z.infer<typeof Env>, dataDir: string): string {
   const given = env.JWT_SECRET;
-  const weak = given !== undefined && (given.length < minSecretLength || weakSecrets.has(given.toLowerCase()));
+  const weak =
+    given !== undefined && (given.length < minSecretLength || weakSecrets.has(given.toLowerCase()));
   if (env.NODE_ENV === 'production') {
     if (given === undefined) throw new ConfigError('JWT_SECRET is required when NODE_ENV=production');
-    if (weak) throw new ConfigError(`JWT_SECRET is too weak: use at least ${minSecretLength} random characters`);
+    if (weak)
+      throw new ConfigError(`JWT_SECRET is too weak: use at least ${minSecretLength} random characters`);
     return given;
   }
   if (given !== undefined) {
-    if (weak) throw new ConfigError(`JWT_SECRET is too weak: use at least ${minSecretLength} random characters`);
+    if (weak)
+      throw new ConfigError(`JWT_SECRET is too weak: use at least ${minSecretLength} random characters`);
     return given;
   }
   return developmentSecret(dataDir);
+}
+
+function limitsFrom(source: NodeJS.ProcessEnv): RateLimits {
+  try {
+    return rateLimitsFromEnv(source);
+  } catch (error) {
+    throw new ConfigError(error instanceof Error ? error.message : String(error));
+  }
 }
 
 /** Reads and validates the environment once, at boot. */
@@ -107,14 +129,20 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env, overrides: P
     smtpUrl: env.SMTP_URL,
     mailFrom: env.MAIL_FROM,
     jwtSecret: overrides.jwtSecret ?? jwtSecret(env, dataDir),
-    publicUrl: (env.PUBLIC_URL ?? `http://${host === '0.0.0.0' ? 'localhost' : host}:${port}`).replace(/\/$/, ''),
+    publicUrl: (env.PUBLIC_URL ?? `http://${host === '0.0.0.0' ? 'localhost' : host}:${port}`).replace(
+      /\/$/,
+      '',
+    ),
     corsOrigins: env.CORS_ORIGINS.split(',')
       .map((o) => o.trim())
       .filter((o) => o.length > 0),
     emailDelayMs: Math.round(env.EMAIL_DELAY * 1000),
+    emailRetryDelayMs: Math.round(env.EMAIL_RETRY_DELAY * 1000),
+    rabbitmqPrefix: env.RABBITMQ_PREFIX,
     logLevel: env.LOG_LEVEL,
     eventRetention: env.EVENT_RETENTION,
     frontendDist: env.FRONTEND_DIST,
+    limits: limitsFrom(source),
     ...overrides,
   };
   return config;

@@ -6,6 +6,10 @@ import { DataDirLockedError } from './db/lock.js';
 import { migrate } from './db/migrate.js';
 import { openRuntime } from './runtime.js';
 import { buildApp } from './app.js';
+import { startWorker } from './worker/worker.js';
+import { runWorkerRole } from './worker/worker-role.js';
+import { startOpsServer } from './metrics/ops-server.js';
+import { CloseCode } from '@messaging-app/shared';
 
 const roles: readonly Role[] = ['all', 'api', 'worker', 'migrate'];
 
@@ -34,8 +38,20 @@ async function main() {
     await runMigrate(config, log);
     return;
   }
-  const runtime = await openRuntime(config, log, { migrate: role === 'all' });
+  const runtime = await openRuntime(config, log, { migrate: role === 'all', role });
+  if (role === 'worker') {
+    // No API here, but the liveness probe and Prometheus still need /healthz and /metrics.
+    const ops = await startOpsServer({ host: config.host, port: config.port, log });
+    const closeOps = () =>
+      void ops.close().catch((error: unknown) => log.error({ err: error }, 'ops server close failed'));
+    process.once('SIGINT', closeOps);
+    process.once('SIGTERM', closeOps);
+    await runWorkerRole(config, runtime, log);
+    return;
+  }
   const app = await buildApp({ config, ...runtime, logger: log, readiness: runtime.readiness });
+  const worker =
+    role === 'all' ? startWorker({ ctx: app.ctx, queue: runtime.queue, mailer: runtime.mailer }) : null;
 
   let stopping = false;
   const stop = async (signal: string) => {
@@ -43,14 +59,24 @@ async function main() {
     stopping = true;
     log.info({ signal }, 'shutting down');
     app.stopAccepting();
+    app.closeSockets(CloseCode.serviceRestart);
     const deadline = setTimeout(() => {
       log.error('shutdown took longer than 10 s; exiting');
       process.exit(1);
     }, 10_000);
     deadline.unref();
-    await app.server.close();
-    await runtime.close();
-    log.info('stopped');
+    try {
+      // Stops listening, lets in-flight requests finish, runs the onClose hooks.
+      await app.server.close();
+      // Running email jobs finish; unstarted ones stay queued.
+      await worker?.stop();
+      // Then the backing services: queue consumers finish or requeue their jobs, pools close.
+      await runtime.close();
+      log.info('stopped');
+    } catch (error) {
+      log.error({ err: error }, 'shutdown failed');
+      process.exit(1);
+    }
   };
   process.once('SIGINT', () => void stop('SIGINT'));
   process.once('SIGTERM', () => void stop('SIGTERM'));
@@ -69,7 +95,9 @@ main().catch((error: unknown) => {
   if (error instanceof ConfigError || error instanceof DataDirLockedError) {
     process.stderr.write(`messaging-app: ${error.message}\n`);
   } else {
-    process.stderr.write(`messaging-app failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.stderr.write(
+      `messaging-app failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
   }
   process.exit(1);
 });

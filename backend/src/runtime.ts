@@ -11,19 +11,52 @@ import { createMemoryPresence } from './presence/memory-presence.js';
 import { createRedisBus } from './bus/redis-bus.js';
 import { createRedisPresence } from './presence/redis-presence.js';
 import type { ReadinessCheck } from './routes/health.js';
+import { Redis } from 'ioredis';
+import type { JobQueue } from './queue/job-queue.js';
+import { createMemoryQueue } from './queue/memory-queue.js';
+import { createRabbitQueue } from './queue/rabbitmq-queue.js';
+import type { Mailer } from './mail/mailer.js';
+import { createSmtpMailer } from './mail/smtp-mailer.js';
+import { createFileMailer } from './mail/file-mailer.js';
 
 /** The backing services of one process: real ones where configured, embedded ones otherwise. */
 export interface Runtime {
   database: Database;
   bus: Bus;
   presence: Presence;
+  /** Email jobs: RabbitMQ with RABBITMQ_URL, in-process otherwise. */
+  queue: JobQueue;
+  /** SMTP with SMTP_URL, otherwise DATA_DIR/mail/*.eml and the log. */
+  mailer: Mailer;
   readiness: ReadinessCheck[];
+  /** Redis for rate limits and the cache, with REDIS_URL; keys under REDIS_PREFIX. */
+  redis?: Redis;
   close(): Promise<void>;
+}
+
+function openQueue(config: Config, log: Logger, role: Config['role']): JobQueue {
+  const retry = { maxAttempts: 5, baseDelayMs: config.emailRetryDelayMs, maxDelayMs: 5 * 60_000 };
+  if (!config.rabbitmqUrl) return createMemoryQueue({ retry });
+  return createRabbitQueue({
+    url: config.rabbitmqUrl,
+    log,
+    prefix: config.rabbitmqPrefix,
+    connectionName: `messaging-app ${role} ${config.rabbitmqPrefix}`.trim(),
+    retry,
+  });
+}
+
+function openMailer(config: Config, log: Logger): Mailer {
+  return config.smtpUrl
+    ? createSmtpMailer({ url: config.smtpUrl, from: config.mailFrom })
+    : createFileMailer({ dataDir: config.dataDir, from: config.mailFrom, log });
 }
 
 export interface RuntimeOptions {
   /** Apply pending migrations before serving (role `all`, and always on the embedded store). */
   migrate: boolean;
+  /** The role this process runs (from the command line); names its broker connection. */
+  role?: Config['role'];
 }
 
 export async function openRuntime(config: Config, log: Logger, options: RuntimeOptions): Promise<Runtime> {
@@ -57,12 +90,27 @@ export async function openRuntime(config: Config, log: Logger, options: RuntimeO
     bus = createMemoryBus();
     presence = createMemoryPresence();
   }
+  // One command connection for limits and the cache; pub/sub needs connections of its own (the bus).
+  const redis = config.redisUrl
+    ? new Redis(config.redisUrl, { keyPrefix: `${config.redisPrefix}:`, lazyConnect: false })
+    : undefined;
+  redis?.on('error', (error) => log.warn({ err: error }, 'redis (limits and cache) connection error'));
+  const queue = openQueue(config, log, options.role ?? config.role);
+  const mailer = openMailer(config, log);
+  if (queue.kind === 'rabbitmq') readiness.push({ name: 'rabbitmq', check: () => queue.check() });
+  if (mailer.kind === 'smtp') readiness.push({ name: 'smtp', check: () => mailer.check() });
   return {
     database,
     bus,
     presence,
+    queue,
+    mailer,
     readiness,
+    redis,
     async close() {
+      await redis?.quit();
+      await queue.close();
+      await mailer.close();
       await bus.close();
       await presence.close();
       await database.close();

@@ -33,7 +33,11 @@ export function createRedisBus(options: RedisBusOptions): RedisBus {
   const listeners = new Set<BusListener>();
   const retry = (times: number) => Math.min(50 * times, 1000);
   // No offline queue: a publish during an outage must not hold a request until Redis returns.
-  const publisher = new Redis(options.url, { enableOfflineQueue: false, maxRetriesPerRequest: 1, retryStrategy: retry });
+  const publisher = new Redis(options.url, {
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 1,
+    retryStrategy: retry,
+  });
   const subscriber = new Redis(options.url, { retryStrategy: retry, maxRetriesPerRequest: null });
   let wasReady = false;
   let closing = false;
@@ -53,8 +57,15 @@ export function createRedisBus(options: RedisBusOptions): RedisBus {
   subscriber.on('ready', () => {
     // ioredis resubscribes by itself on reconnect; whatever was published in between is gone.
     if (wasReady) {
-      options.log.info('redis bus reconnected; catching up from the database');
-      deliver({ kind: 'bus.resumed' });
+      // The PING answers after the resubscription ioredis has just sent, so nothing published
+      // from now on is missed by the catch-up that follows.
+      subscriber.ping().then(
+        () => {
+          options.log.info('redis bus reconnected; catching up from the database');
+          deliver({ kind: 'bus.resumed' });
+        },
+        (error: unknown) => options.log.warn({ err: error }, 'redis bus reconnected but did not answer'),
+      );
     }
     wasReady = true;
   });
@@ -68,9 +79,12 @@ export function createRedisBus(options: RedisBusOptions): RedisBus {
     }
     if (envelope.from !== instance) deliver(envelope.message);
   });
-  subscriber.subscribe(channel).catch((error: unknown) => {
-    options.log.error({ err: error, channel }, 'redis bus could not subscribe');
-  });
+  const subscribed = subscriber.subscribe(channel).then(
+    () => undefined,
+    (error: unknown) => {
+      options.log.error({ err: error, channel }, 'redis bus could not subscribe');
+    },
+  );
 
   return {
     async publish(message) {
@@ -87,6 +101,7 @@ export function createRedisBus(options: RedisBusOptions): RedisBus {
       return () => listeners.delete(listener);
     },
     async ping() {
+      await subscribed;
       if (subscriber.status !== 'ready') throw new Error(`redis subscriber is ${subscriber.status}`);
       await publisher.ping();
     },

@@ -11,8 +11,8 @@ import type { Database } from './client.js';
 const here = dirname(fileURLToPath(import.meta.url));
 
 /** The one migrations folder, next to this file in the sources and copied next to it by the build. */
-export const migrationsFolder = [join(here, 'migrations'), join(here, '../../src/db/migrations')].find((dir) =>
-  existsSync(join(dir, 'meta', '_journal.json')),
+export const migrationsFolder = [join(here, 'migrations'), join(here, '../../src/db/migrations')].find(
+  (dir) => existsSync(join(dir, 'meta', '_journal.json')),
 );
 
 /** Serialises concurrent migrators (several replicas starting at once) on one PostgreSQL. */

@@ -72,7 +72,10 @@ export const refreshTokens = pgTable(
     createdAt: createdAt(),
     spentAt: timestamp('spent_at', { withTimezone: true, mode: 'date' }),
   },
-  (t) => [uniqueIndex('refresh_tokens_hash_key').on(t.tokenHash), index('refresh_tokens_session_idx').on(t.sessionId)],
+  (t) => [
+    uniqueIndex('refresh_tokens_hash_key').on(t.tokenHash),
+    index('refresh_tokens_session_idx').on(t.sessionId),
+  ],
 );
 
 export const rooms = pgTable(
@@ -172,7 +175,9 @@ export const notifications = pgTable(
   },
   (t) => [
     index('notifications_user_created_idx').on(t.userId, t.createdAt.desc(), t.id.desc()),
-    index('notifications_user_unread_idx').on(t.userId).where(sql`${t.readAt} is null`),
+    index('notifications_user_unread_idx')
+      .on(t.userId)
+      .where(sql`${t.readAt} is null`),
     uniqueIndex('notifications_user_message_type_key').on(t.userId, t.messageId, t.type),
     index('notifications_message_idx').on(t.messageId),
     index('notifications_room_idx').on(t.roomId),
@@ -192,7 +197,11 @@ export const outbox = pgTable(
     lastError: text('last_error'),
     sentAt: timestamp('sent_at', { withTimezone: true, mode: 'date' }),
   },
-  (t) => [index('outbox_pending_idx').on(t.availableAt, t.id).where(sql`${t.sentAt} is null`)],
+  (t) => [
+    index('outbox_pending_idx')
+      .on(t.availableAt, t.id)
+      .where(sql`${t.sentAt} is null`),
+  ],
 );
 
 export const schema = {

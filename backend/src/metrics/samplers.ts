@@ -56,7 +56,8 @@ export async function runSamplers(): Promise<void> {
   if (outbox) work.push(sample('outbox_backlog', outbox, (n) => metrics.outboxBacklog.set(n)));
   for (const [queue, list] of queueSamplers) {
     const sampler = latest(list);
-    if (sampler) work.push(sample(`queue_depth:${queue}`, sampler, (n) => metrics.queueDepth.set({ queue }, n)));
+    if (sampler)
+      work.push(sample(`queue_depth:${queue}`, sampler, (n) => metrics.queueDepth.set({ queue }, n)));
   }
   await Promise.all(work);
 }

@@ -32,7 +32,10 @@ export function problem(
   };
 }
 
-function fromError(error: FastifyError | AppError | Error): { problem: Problem; headers: Record<string, string> } {
+function fromError(error: FastifyError | AppError | Error): {
+  problem: Problem;
+  headers: Record<string, string>;
+} {
   if (error instanceof AppError) {
     return { problem: problem(error.status, error.code, error.message), headers: error.headers };
   }
@@ -67,14 +70,20 @@ export const errorsPlugin = fp(
     app.setErrorHandler((error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
       const { problem: body, headers } = fromError(error);
       if (body.status >= 500) {
-        request.log.error({ err: error, serialization: isResponseSerializationError(error) }, 'request failed');
+        request.log.error(
+          { err: error, serialization: isResponseSerializationError(error) },
+          'request failed',
+        );
       } else {
         request.log.info({ code: body.code, status: body.status }, body.detail);
       }
       return sendProblem(reply, { ...body, instance: request.url.split('?')[0] }, headers);
     });
     app.setNotFoundHandler((request, reply) =>
-      sendProblem(reply, problem(404, 'not_found', `no route ${request.method} ${request.url.split('?')[0]}`)),
+      sendProblem(
+        reply,
+        problem(404, 'not_found', `no route ${request.method} ${request.url.split('?')[0]}`),
+      ),
     );
   },
   { name: 'errors' },

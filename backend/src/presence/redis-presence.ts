@@ -42,11 +42,17 @@ export function createRedisPresence(options: RedisPresenceOptions): RedisPresenc
     if (batch.length > 0) await batch.exec();
   };
 
-  const heartbeat = setInterval(() => {
-    claim(sockets.keys()).catch((error: unknown) => {
-      options.log.warn({ err: error }, 'presence heartbeat failed; claims expire unless the next one succeeds');
-    });
-  }, Math.max(100, Math.floor(ttlMs / 3)));
+  const heartbeat = setInterval(
+    () => {
+      claim(sockets.keys()).catch((error: unknown) => {
+        options.log.warn(
+          { err: error },
+          'presence heartbeat failed; claims expire unless the next one succeeds',
+        );
+      });
+    },
+    Math.max(100, Math.floor(ttlMs / 3)),
+  );
   heartbeat.unref();
 
   return {

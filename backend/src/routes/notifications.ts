@@ -18,10 +18,14 @@ export async function notificationRoutes(instance: FastifyInstance, { ctx }: Rou
     listNotifications(ctx, callerOf(request), request.query),
   );
 
-  app.post(api.readAllNotifications.path, { schema: schemaOf(api.readAllNotifications) }, async (request, reply) => {
-    await markAllNotificationsRead(ctx, callerOf(request));
-    return reply.code(204).send(null);
-  });
+  app.post(
+    api.readAllNotifications.path,
+    { schema: schemaOf(api.readAllNotifications) },
+    async (request, reply) => {
+      await markAllNotificationsRead(ctx, callerOf(request));
+      return reply.code(204).send(null);
+    },
+  );
 
   app.post(api.readNotification.path, { schema: schemaOf(api.readNotification) }, async (request, reply) => {
     await markNotificationRead(ctx, callerOf(request), request.params.id);

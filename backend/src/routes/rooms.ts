@@ -58,11 +58,17 @@ export async function roomRoutes(instance: FastifyInstance, { ctx }: RouteOption
   }));
 
   app.post(api.addParticipant.path, { schema: schemaOf(api.addParticipant) }, async (request, reply) =>
-    reply.code(201).send(await addParticipant(ctx, callerOf(request), request.params.id, request.body.userId)),
+    reply
+      .code(201)
+      .send(await addParticipant(ctx, callerOf(request), request.params.id, request.body.userId)),
   );
 
-  app.delete(api.removeParticipant.path, { schema: schemaOf(api.removeParticipant) }, async (request, reply) => {
-    await removeParticipant(ctx, callerOf(request), request.params.id, request.params.userId);
-    return reply.code(204).send(null);
-  });
+  app.delete(
+    api.removeParticipant.path,
+    { schema: schemaOf(api.removeParticipant) },
+    async (request, reply) => {
+      await removeParticipant(ctx, callerOf(request), request.params.id, request.params.userId);
+      return reply.code(204).send(null);
+    },
+  );
 }

@@ -18,5 +18,7 @@ export async function userRoutes(instance: FastifyInstance, { ctx }: RouteOption
     updateProfile(ctx, callerOf(request), request.body),
   );
 
-  app.get(api.getUser.path, { schema: schemaOf(api.getUser) }, async (request) => getUser(ctx, request.params.id));
+  app.get(api.getUser.path, { schema: schemaOf(api.getUser) }, async (request) =>
+    getUser(ctx, request.params.id),
+  );
 }

@@ -13,7 +13,8 @@ export class AppError extends Error {
   }
 }
 
-export const badRequest = (message: string, code: ErrorCode = 'bad_request') => new AppError(400, code, message);
+export const badRequest = (message: string, code: ErrorCode = 'bad_request') =>
+  new AppError(400, code, message);
 export const unauthorized = (message = 'authentication required', code: ErrorCode = 'unauthorized') =>
   new AppError(401, code, message);
 export const forbidden = (message = 'not allowed') => new AppError(403, 'forbidden', message);

@@ -5,9 +5,18 @@ import { buildApp } from '../../src/app.js';
 import type { App } from '../../src/app.js';
 import { createMemoryBus } from '../../src/bus/memory-bus.js';
 import { createMemoryPresence } from '../../src/presence/memory-presence.js';
+import { createRedisBus } from '../../src/bus/redis-bus.js';
+import { createRedisPresence } from '../../src/presence/redis-presence.js';
+import type { Bus } from '../../src/bus/messages.js';
+import type { Presence } from '../../src/presence/presence.js';
+import type { GatewayOptions } from '../../src/websocket/options.js';
+import { services as serviceUrls } from './services.js';
 import { createTestDatabase } from './database.js';
 import type { TestDatabase } from './database.js';
 import { openDatabase } from '../../src/db/client.js';
+import { randomUUID } from 'node:crypto';
+import { Redis } from 'ioredis';
+import type { RateLimits } from '../../src/ratelimit/settings.js';
 
 /** Another pool on an existing test database; dropping it only closes the pool. */
 async function secondConnection(first: TestDatabase): Promise<TestDatabase> {
@@ -26,11 +35,29 @@ export interface TestApp extends App {
 
 export const testSecret = 'test-secret-that-is-long-enough-to-pass-the-check-0123456789';
 
-export function testConfig(overrides: Partial<Config> = {}): Config {
-  return loadConfig(
+/**
+ * Limits no ordinary suite reaches, so only the rate-limit and attack suites (which pass tight ones)
+ * see 429s. The login slow-down stays on: a suite that fails a login five times on one account
+ * would be throttled, which is the behaviour under test elsewhere.
+ */
+export const generousLimits: Partial<RateLimits> = {
+  apiPerMinute: 1_000_000,
+  loginPerIpPerMinute: 1_000_000,
+  registerPerIpPerHour: 1_000_000,
+  messagesPerSecond: 1_000_000,
+  messageBurst: 1_000_000,
+  wsFramesPerSecond: 1_000_000,
+  wsFrameBurst: 1_000_000,
+};
+
+export function testConfig(overrides: Partial<Config> = {}, limits: Partial<RateLimits> = {}): Config {
+  const config = loadConfig(
     { NODE_ENV: 'test', LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent' },
     { jwtSecret: testSecret, dataDir: '/nonexistent-test-data-dir', port: 0, ...overrides },
   );
+  // Limits given whole in `overrides` are the caller's choice; otherwise start from the generous ones.
+  const base = overrides.limits ?? { ...config.limits, ...generousLimits };
+  return { ...config, limits: { ...base, ...limits } };
 }
 
 /** The whole app on a fresh database of the current suite's mode, driven through `app.server.inject`. */
@@ -40,15 +67,48 @@ export async function buildTestApp(
     config?: Partial<Config>;
     /** A second API instance on the first one's PostgreSQL database (services mode only). */
     sharing?: TestApp;
+    /**
+     * Redis bus and presence under this key prefix (services mode); instances given the same
+     * prefix hear each other. Ignored in embedded mode, which keeps the in-process ones.
+     */
+    redisPrefix?: string;
+    /** WebSocket gateway tunables. */
+    realtime?: Partial<GatewayOptions>;
+    /** Tighter rate limits than the generous test defaults. */
+    limits?: Partial<RateLimits>;
+    /**
+     * Key prefix of the Redis used for limits and the cache (services mode); instances given the
+     * same one share them. Defaults to `redisPrefix`, else a prefix of this instance alone.
+     */
+    cachePrefix?: string;
   } = {},
 ): Promise<TestApp> {
   const mode = options.mode ?? testMode;
   const db = options.sharing ? await secondConnection(options.sharing.db) : await createTestDatabase(mode);
-  const config = testConfig(options.config);
-  const bus = createMemoryBus();
-  const presence = createMemoryPresence();
+  const config = testConfig(options.config, options.limits);
   const logger = pino({ level: config.logLevel });
-  const app = await buildApp({ config, database: db.database, bus, presence, logger });
+  let bus: Bus;
+  let presence: Presence;
+  if (options.redisPrefix !== undefined && mode === 'services') {
+    const redis = { url: serviceUrls.redis, prefix: options.redisPrefix, log: logger };
+    bus = createRedisBus(redis);
+    presence = createRedisPresence(redis);
+  } else {
+    bus = createMemoryBus();
+    presence = createMemoryPresence();
+  }
+  const cachePrefix = options.cachePrefix ?? options.redisPrefix ?? `test-${randomUUID()}`;
+  const redis =
+    mode === 'services' ? new Redis(serviceUrls.redis, { keyPrefix: `${cachePrefix}:` }) : undefined;
+  const app = await buildApp({
+    redis,
+    config,
+    database: db.database,
+    bus,
+    presence,
+    logger,
+    realtime: options.realtime,
+  });
   await app.server.ready();
   return {
     ...app,
@@ -58,6 +118,7 @@ export async function buildTestApp(
       await app.server.close();
       await bus.close();
       await presence.close();
+      await redis?.quit();
       await db.drop();
     },
   };

@@ -87,12 +87,12 @@ export class SocketClient {
     }
   }
 
-  /** Follows a room from `afterSeq` (or from what this client already holds, whichever is later). */
+  /** Follows a room from `afterSeq`, unless this client already holds a seq for it. */
   subscribe(roomId: string, afterSeq?: number): void {
-    const held = this.lastSeq.get(roomId);
-    if (afterSeq !== undefined && (held === undefined || afterSeq > held)) this.lastSeq.set(roomId, afterSeq);
     if (this.rooms.has(roomId)) return;
     this.rooms.add(roomId);
+    // Only a seq this client has not seen yet: moving a held seq forward would drop the events in between.
+    if (afterSeq !== undefined && !this.lastSeq.has(roomId)) this.lastSeq.set(roomId, afterSeq);
     if (this.ready) this.sendSubscribe(roomId);
   }
 

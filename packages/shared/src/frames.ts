@@ -7,7 +7,11 @@ import { Profile, User } from './users.js';
 // ---- Frames a client sends ----
 
 export const AuthFrame = z.object({ type: z.literal('auth'), token: z.string().min(1).max(4096) });
-export const SubscribeFrame = z.object({ type: z.literal('subscribe'), roomId: Id, afterSeq: Seq.optional() });
+export const SubscribeFrame = z.object({
+  type: z.literal('subscribe'),
+  roomId: Id,
+  afterSeq: Seq.optional(),
+});
 export const UnsubscribeFrame = z.object({ type: z.literal('unsubscribe'), roomId: Id });
 export const SendFrame = z.object({
   type: z.literal('message.send'),
@@ -27,7 +31,14 @@ export const ClientFrame = z.discriminatedUnion('type', [
   PingFrame,
 ]);
 export type ClientFrame = z.infer<typeof ClientFrame>;
-export const clientFrameTypes = ['auth', 'subscribe', 'unsubscribe', 'message.send', 'typing', 'ping'] as const;
+export const clientFrameTypes = [
+  'auth',
+  'subscribe',
+  'unsubscribe',
+  'message.send',
+  'typing',
+  'ping',
+] as const;
 
 // ---- Frames the server sends ----
 
@@ -65,7 +76,10 @@ export const PresenceFrame = z.object({
   userId: Id,
   status: z.enum(['online', 'offline']),
 });
-export const NotificationFrame = z.object({ type: z.literal('notification.new'), notification: Notification });
+export const NotificationFrame = z.object({
+  type: z.literal('notification.new'),
+  notification: Notification,
+});
 export const ErrorFrame = z.object({
   type: z.literal('error'),
   code: ErrorCode,

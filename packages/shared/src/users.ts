@@ -9,7 +9,12 @@ export const Username = z
   .max(limits.usernameMax)
   .regex(usernamePattern, 'letters, digits and underscores only');
 
-export const Email = z.string().trim().max(limits.emailMax).pipe(z.email()).transform((e) => e.toLowerCase());
+export const Email = z
+  .string()
+  .trim()
+  .max(limits.emailMax)
+  .pipe(z.email())
+  .transform((e) => e.toLowerCase());
 
 export const Password = z.string().min(limits.passwordMin).max(limits.passwordMax);
 

@@ -1,11 +1,18 @@
 import { and, eq, isNull } from 'drizzle-orm';
 import type { AuthResponse } from '@messaging-app/shared';
 import type { Queryable } from '../../db/client.js';
-import { refreshTokens, sessions, users } from '../../db/schema.js';
+import type { users } from '../../db/schema.js';
+import { refreshTokens, sessions } from '../../db/schema.js';
 import type { AppContext } from '../context.js';
 import { toProfile } from '../presenters.js';
 import { unauthorized } from '../errors.js';
-import { accessTokenSeconds, newRefreshToken, sessionDays, signAccessToken, verifyAccessToken } from './tokens.js';
+import {
+  accessTokenSeconds,
+  newRefreshToken,
+  sessionDays,
+  signAccessToken,
+  verifyAccessToken,
+} from './tokens.js';
 
 type UserRow = typeof users.$inferSelect;
 

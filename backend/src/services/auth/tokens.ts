@@ -32,7 +32,11 @@ export async function signAccessToken(secret: string, userId: string, sessionId:
 export async function verifyAccessToken(secret: string, token: string): Promise<AccessClaims> {
   try {
     const { payload } = await jwtVerify(token, key(secret), { algorithms: [algorithm], issuer, audience });
-    if (typeof payload.sub !== 'string' || typeof payload.sid !== 'string' || typeof payload.jti !== 'string') {
+    if (
+      typeof payload.sub !== 'string' ||
+      typeof payload.sid !== 'string' ||
+      typeof payload.jti !== 'string'
+    ) {
       throw unauthorized('malformed access token');
     }
     return { userId: payload.sub, sessionId: payload.sid, tokenId: payload.jti };

@@ -4,6 +4,7 @@ import type { Tx } from '../../db/client.js';
 import { notifications, outbox, rooms, users } from '../../db/schema.js';
 import type { AppContext } from '../context.js';
 import { toNotification } from '../presenters.js';
+import { ringOutboxDoorbell } from './outbox-doorbell.js';
 
 export const emailTopic = 'notification.email';
 
@@ -36,9 +37,11 @@ export async function createNotifications(
   if (rows.length === 0) return [];
   const inserted = await tx.insert(notifications).values(rows).onConflictDoNothing().returning();
   if (inserted.length === 0) return [];
-  await tx.insert(outbox).values(
-    inserted.map((n) => ({ topic: emailTopic, payload: { notificationId: n.id, userId: n.userId } })),
-  );
+  await tx
+    .insert(outbox)
+    .values(
+      inserted.map((n) => ({ topic: emailTopic, payload: { notificationId: n.id, userId: n.userId } })),
+    );
   const actorIds = [...new Set(inserted.map((n) => n.actorId).filter((id): id is string => id !== null))];
   const roomIds = [...new Set(inserted.map((n) => n.roomId).filter((id): id is string => id !== null))];
   const actors = actorIds.length ? await tx.select().from(users).where(inArray(users.id, actorIds)) : [];
@@ -58,6 +61,8 @@ export async function createNotifications(
 
 /** Pushes committed notifications to their recipients' sockets on every instance. */
 export async function publishNotifications(ctx: AppContext, list: Addressed[]): Promise<void> {
+  // Each committed notification wrote an outbox row: wake this process's relay.
+  if (list.length > 0) ringOutboxDoorbell();
   for (const { userId, notification } of list) {
     await ctx.bus.publish({ kind: 'user.frame', userId, frame: { type: 'notification.new', notification } });
   }

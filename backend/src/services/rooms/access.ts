@@ -2,6 +2,7 @@ import { and, eq } from 'drizzle-orm';
 import type { Queryable } from '../../db/client.js';
 import { roomParticipants, rooms } from '../../db/schema.js';
 import { forbidden, notFound } from '../errors.js';
+import { cachesOf, membershipKey } from '../../cache/caches.js';
 
 export type RoomRow = typeof rooms.$inferSelect;
 export type MembershipRow = typeof roomParticipants.$inferSelect;
@@ -16,10 +17,30 @@ export interface RoomView {
  * ids leak nothing. Public rooms are visible to everyone signed in.
  */
 export async function loadRoomForViewer(q: Queryable, userId: string, roomId: string): Promise<RoomView> {
+  const caches = cachesOf(q);
+  if (caches) {
+    // The room row is always read fresh (its lastSeq and visibility change); the membership, the
+    // expensive part to ask for on every request and socket event, comes from the shared cache.
+    const [room] = await q.select().from(rooms).where(eq(rooms.id, roomId)).limit(1);
+    if (!room) throw notFound('room');
+    const membership = await caches.membership.get(membershipKey(roomId, userId), async () => {
+      const [found] = await q
+        .select()
+        .from(roomParticipants)
+        .where(and(eq(roomParticipants.roomId, roomId), eq(roomParticipants.userId, userId)))
+        .limit(1);
+      return found ?? null;
+    });
+    if (room.visibility === 'private' && !membership) throw notFound('room');
+    return { room, membership };
+  }
   const [row] = await q
     .select({ room: rooms, membership: roomParticipants })
     .from(rooms)
-    .leftJoin(roomParticipants, and(eq(roomParticipants.roomId, rooms.id), eq(roomParticipants.userId, userId)))
+    .leftJoin(
+      roomParticipants,
+      and(eq(roomParticipants.roomId, rooms.id), eq(roomParticipants.userId, userId)),
+    )
     .where(eq(rooms.id, roomId))
     .limit(1);
   if (!row) throw notFound('room');

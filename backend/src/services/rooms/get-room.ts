@@ -9,7 +9,10 @@ import { loadRoomForRole, loadRoomForViewer } from './access.js';
 import type { RoomRow } from './access.js';
 
 async function memberCount(q: Queryable, roomId: string): Promise<number> {
-  const [row] = await q.select({ n: count() }).from(roomParticipants).where(eq(roomParticipants.roomId, roomId));
+  const [row] = await q
+    .select({ n: count() })
+    .from(roomParticipants)
+    .where(eq(roomParticipants.roomId, roomId));
   return row?.n ?? 0;
 }
 

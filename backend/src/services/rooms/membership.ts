@@ -11,6 +11,7 @@ import type { Addressed } from '../notifications/create.js';
 import { loadRoomForMember, loadRoomForViewer } from './access.js';
 import type { MembershipRow, RoomRow } from './access.js';
 import { appendRoomEvent } from './events.js';
+import { forgetMembership } from '../../cache/caches.js';
 import { memberEventFrame, publishRoomEvents } from './publish.js';
 
 async function presentMembership(ctx: AppContext, row: MembershipRow): Promise<Membership> {
@@ -26,7 +27,11 @@ async function presentMembership(ctx: AppContext, row: MembershipRow): Promise<M
 }
 
 /** Inserts a membership and its `member.joined` event in the caller's transaction. */
-async function addMember(tx: Tx, roomId: string, userId: string): Promise<{ row: MembershipRow; seq: number }> {
+async function addMember(
+  tx: Tx,
+  roomId: string,
+  userId: string,
+): Promise<{ row: MembershipRow; seq: number }> {
   const [row] = await tx
     .insert(roomParticipants)
     .values({ roomId, userId, role: 'member' })
@@ -50,8 +55,12 @@ export async function joinRoom(ctx: AppContext, caller: Caller, roomId: string):
   if (view.room.visibility !== 'public') throw notFound('room');
   const { row, frame } = await ctx.db.transaction(async (tx) => {
     const added = await addMember(tx, roomId, caller.userId);
-    return { row: added.row, frame: await memberEventFrame(tx, 'member.joined', roomId, added.seq, caller.userId) };
+    return {
+      row: added.row,
+      frame: await memberEventFrame(tx, 'member.joined', roomId, added.seq, caller.userId),
+    };
   });
+  await forgetMembership(ctx.db, roomId, caller.userId);
   await publishRoomEvents(ctx, [frame]);
   return presentMembership(ctx, row);
 }
@@ -61,6 +70,7 @@ export async function joinRoom(ctx: AppContext, caller: Caller, roomId: string):
  * admin (else member) inherits the room, so a room never loses its last owner while it has members.
  */
 async function endMembership(ctx: AppContext, room: RoomRow, member: MembershipRow): Promise<void> {
+  let heirId: string | undefined;
   const frame = await ctx.db.transaction(async (tx) => {
     await tx
       .delete(roomParticipants)
@@ -70,9 +80,13 @@ async function endMembership(ctx: AppContext, room: RoomRow, member: MembershipR
         .select()
         .from(roomParticipants)
         .where(and(eq(roomParticipants.roomId, room.id), ne(roomParticipants.userId, member.userId)))
-        .orderBy(sql`case ${roomParticipants.role} when 'owner' then 0 when 'admin' then 1 else 2 end`, asc(roomParticipants.joinedAt))
+        .orderBy(
+          sql`case ${roomParticipants.role} when 'owner' then 0 when 'admin' then 1 else 2 end`,
+          asc(roomParticipants.joinedAt),
+        )
         .limit(1);
       if (heir && heir.role !== 'owner') {
+        heirId = heir.userId;
         await tx
           .update(roomParticipants)
           .set({ role: 'owner' })
@@ -82,6 +96,9 @@ async function endMembership(ctx: AppContext, room: RoomRow, member: MembershipR
     const seq = await appendRoomEvent(tx, room.id, 'member.left', { userId: member.userId });
     return memberEventFrame(tx, 'member.left', room.id, seq, member.userId);
   });
+  // Before answering: the removed member is refused on the very next request, on any instance.
+  await forgetMembership(ctx.db, room.id, member.userId);
+  if (heirId) await forgetMembership(ctx.db, room.id, heirId);
   await ctx.bus.publish({ kind: 'membership.ended', roomId: room.id, userId: member.userId });
   await publishRoomEvents(ctx, [frame]);
 }
@@ -118,6 +135,7 @@ export async function addParticipant(
     }
     return { row: added.row, frame: await memberEventFrame(tx, 'member.joined', roomId, added.seq, userId) };
   });
+  await forgetMembership(ctx.db, roomId, userId);
   await publishRoomEvents(ctx, [frame]);
   await publishNotifications(ctx, invites);
   return presentMembership(ctx, row);
@@ -141,14 +159,19 @@ export async function removeParticipant(
     .where(and(eq(roomParticipants.roomId, roomId), eq(roomParticipants.userId, userId)))
     .limit(1);
   const allowed =
-    membership.role === 'owner' || (membership.role === 'admin' && target !== undefined && target.role === 'member');
+    membership.role === 'owner' ||
+    (membership.role === 'admin' && target !== undefined && target.role === 'member');
   if (!allowed) throw forbidden('only a room owner or admin may remove members');
   if (!target) throw notFound('member');
   await endMembership(ctx, room, target);
 }
 
 /** The room's members with their online status. */
-export async function listParticipants(ctx: AppContext, caller: Caller, roomId: string): Promise<Participant[]> {
+export async function listParticipants(
+  ctx: AppContext,
+  caller: Caller,
+  roomId: string,
+): Promise<Participant[]> {
   await loadRoomForMember(ctx.db, caller.userId, roomId);
   const rows = await ctx.db
     .select({ membership: roomParticipants, user: users })

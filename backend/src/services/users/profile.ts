@@ -8,6 +8,7 @@ import { toProfile, toUser } from '../presenters.js';
 import { hashPassword, verifyPassword } from '../auth/passwords.js';
 import type { Caller } from '../auth/sessions.js';
 import { revokeSession } from '../auth/sessions.js';
+import { cachesOf, forgetProfile } from '../../cache/caches.js';
 
 async function loadUser(ctx: AppContext, id: string) {
   const [user] = await ctx.db.select().from(users).where(eq(users.id, id)).limit(1);
@@ -21,14 +22,20 @@ export async function getProfile(ctx: AppContext, caller: Caller): Promise<Profi
 
 /** Anyone signed in may see a user's public face; never their email. */
 export async function getUser(ctx: AppContext, id: string): Promise<User> {
-  return toUser(await loadUser(ctx, id));
+  const load = async () => toUser(await loadUser(ctx, id));
+  const caches = cachesOf(ctx.db);
+  return caches ? caches.profile.get(id, load) : load();
 }
 
 /**
  * Changes the caller's profile. Email and password changes need the current password; a new
  * password ends every other session of the user.
  */
-export async function updateProfile(ctx: AppContext, caller: Caller, input: UpdateProfileBody): Promise<Profile> {
+export async function updateProfile(
+  ctx: AppContext,
+  caller: Caller,
+  input: UpdateProfileBody,
+): Promise<Profile> {
   const user = await loadUser(ctx, caller.userId);
   const sensitive = input.password !== undefined || input.email !== undefined;
   if (sensitive) {
@@ -45,15 +52,19 @@ export async function updateProfile(ctx: AppContext, caller: Caller, input: Upda
   try {
     [updated] = await ctx.db.update(users).set(changes).where(eq(users.id, user.id)).returning();
   } catch (error) {
-    if (sqlState(error) === uniqueViolation) throw conflict('that email is already registered', 'email_taken');
+    if (sqlState(error) === uniqueViolation)
+      throw conflict('that email is already registered', 'email_taken');
     throw error;
   }
   if (!updated) throw notFound('user');
+  await forgetProfile(ctx.db, user.id);
   if (input.password !== undefined) {
     const others = await ctx.db
       .select({ id: sessions.id })
       .from(sessions)
-      .where(and(eq(sessions.userId, user.id), ne(sessions.id, caller.sessionId), isNull(sessions.revokedAt)));
+      .where(
+        and(eq(sessions.userId, user.id), ne(sessions.id, caller.sessionId), isNull(sessions.revokedAt)),
+      );
     for (const session of others) await revokeSession(ctx, session.id, 'password changed');
   }
   return toProfile(updated);

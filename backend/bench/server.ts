@@ -1,0 +1,107 @@
+import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+
+const backend = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const ticksPerSecond = 100; // getconf CLK_TCK on Linux
+
+export interface BenchServer {
+  url: string;
+  pid: number;
+  /** Seconds of CPU (user + system) the server has used so far. */
+  cpuSeconds(): number;
+  rssBytes(): number;
+  stop(): Promise<void>;
+}
+
+export interface ServerOptions {
+  postgres: string;
+  redis: string;
+}
+
+async function createDatabase(admin: string): Promise<{ url: string; drop(): Promise<void> }> {
+  const name = `bench_${randomBytes(4).toString('hex')}`;
+  const run = async (sql: string) => {
+    const client = new pg.Client({ connectionString: admin });
+    await client.connect();
+    try {
+      await client.query(sql);
+    } finally {
+      await client.end();
+    }
+  };
+  await run(`create database ${name}`);
+  const url = new URL(admin);
+  url.pathname = `/${name}`;
+  return { url: url.toString(), drop: () => run(`drop database if exists ${name} with (force)`) };
+}
+
+/** Starts role `all` on a fresh PostgreSQL database and the given Redis, as production would run it. */
+export async function startServer(options: ServerOptions): Promise<BenchServer> {
+  const database = await createDatabase(options.postgres);
+  const child: ChildProcess = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', 'src/main.ts', 'all'], {
+    cwd: backend,
+    stdio: ['ignore', 'pipe', 'inherit'],
+    env: {
+      PATH: process.env.PATH,
+      NODE_ENV: 'production',
+      HOST: '127.0.0.1',
+      PORT: '0',
+      DATA_DIR: mkdtempSync(join(tmpdir(), 'bench-')),
+      DATABASE_URL: database.url,
+      REDIS_URL: options.redis,
+      REDIS_PREFIX: `bench-${randomBytes(4).toString('hex')}`,
+      JWT_SECRET: randomBytes(32).toString('hex'),
+      FRONTEND_DIST: '/nonexistent-frontend-dist',
+      LOG_LEVEL: 'info',
+      // The generator is one IP registering a thousand users and sending far past a person's rate.
+      RATE_LIMIT_API_PER_MINUTE: '100000000',
+      RATE_LIMIT_REGISTER_PER_IP_PER_HOUR: '100000000',
+      RATE_LIMIT_MESSAGES_PER_SECOND: '100000',
+      RATE_LIMIT_MESSAGE_BURST: '100000',
+      RATE_LIMIT_WS_FRAMES_PER_SECOND: '100000',
+      RATE_LIMIT_WS_FRAME_BURST: '100000',
+    },
+  });
+  const url = await new Promise<string>((resolveUrl, reject) => {
+    let buffered = '';
+    const onData = (chunk: Buffer) => {
+      buffered += chunk.toString();
+      for (const line of buffered.split('\n')) {
+        if (line.includes('"listening"')) {
+          child.stdout?.off('data', onData);
+          child.stdout?.resume();
+          resolveUrl((JSON.parse(line) as { url: string }).url);
+          return;
+        }
+      }
+    };
+    child.stdout?.on('data', onData);
+    child.once('exit', (code) => reject(new Error(`server exited with ${code}`)));
+  });
+  const pid = child.pid as number;
+  return {
+    url,
+    pid,
+    cpuSeconds() {
+      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+      return (Number(fields[11]) + Number(fields[12])) / ticksPerSecond;
+    },
+    rssBytes() {
+      const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+      return Number(match?.[1] ?? 0) * 1024;
+    },
+    async stop() {
+      const exited = once(child, 'exit');
+      child.kill('SIGTERM');
+      await exited;
+      await database.drop();
+    },
+  };
+}

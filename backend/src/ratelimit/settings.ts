@@ -1,0 +1,68 @@
+import { z } from 'zod';
+
+/** Every limit, each configurable from the environment; defaults suit a small team server. */
+export interface RateLimits {
+  /** General API budget per signed-in user (per IP before sign-in), per minute. */
+  apiPerMinute: number;
+  loginPerIpPerMinute: number;
+  registerPerIpPerHour: number;
+  /** NIST SP 800-63B: at most this many password verifications per account per window. */
+  loginAccountMax: number;
+  loginWindowSeconds: number;
+  /** After this many failures, attempts on the account are spaced by a doubling delay. */
+  loginSlowdownAfter: number;
+  loginSlowdownBaseMs: number;
+  loginSlowdownMaxMs: number;
+  /** Message sends per user, over REST and WebSocket alike: a token bucket. */
+  messagesPerSecond: number;
+  messageBurst: number;
+  /** Frames per WebSocket connection: a token bucket; a flood closes the socket. */
+  wsFramesPerSecond: number;
+  wsFrameBurst: number;
+  /** Lifetime of membership and profile cache entries. */
+  cacheTtlSeconds: number;
+}
+
+const positive = z.coerce.number().positive();
+const count = z.coerce.number().int().min(1);
+
+const LimitEnv = z.object({
+  RATE_LIMIT_API_PER_MINUTE: count.default(1200),
+  RATE_LIMIT_LOGIN_PER_IP_PER_MINUTE: count.default(30),
+  RATE_LIMIT_REGISTER_PER_IP_PER_HOUR: count.default(30),
+  LOGIN_ACCOUNT_MAX_ATTEMPTS: count.default(100),
+  LOGIN_ACCOUNT_WINDOW_SECONDS: count.default(3600),
+  LOGIN_SLOWDOWN_AFTER: count.default(5),
+  LOGIN_SLOWDOWN_BASE_MS: z.coerce.number().int().min(0).default(1000),
+  LOGIN_SLOWDOWN_MAX_MS: z.coerce.number().int().min(0).default(60_000),
+  RATE_LIMIT_MESSAGES_PER_SECOND: positive.default(5),
+  RATE_LIMIT_MESSAGE_BURST: count.default(20),
+  RATE_LIMIT_WS_FRAMES_PER_SECOND: positive.default(20),
+  RATE_LIMIT_WS_FRAME_BURST: count.default(60),
+  CACHE_TTL_SECONDS: count.default(300),
+});
+
+/** Parses the limit settings; throws a message naming the variable when one is invalid. */
+export function rateLimitsFromEnv(source: NodeJS.ProcessEnv): RateLimits {
+  const parsed = LimitEnv.safeParse(source);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new Error(`invalid limit configuration:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  return {
+    apiPerMinute: e.RATE_LIMIT_API_PER_MINUTE,
+    loginPerIpPerMinute: e.RATE_LIMIT_LOGIN_PER_IP_PER_MINUTE,
+    registerPerIpPerHour: e.RATE_LIMIT_REGISTER_PER_IP_PER_HOUR,
+    loginAccountMax: e.LOGIN_ACCOUNT_MAX_ATTEMPTS,
+    loginWindowSeconds: e.LOGIN_ACCOUNT_WINDOW_SECONDS,
+    loginSlowdownAfter: e.LOGIN_SLOWDOWN_AFTER,
+    loginSlowdownBaseMs: e.LOGIN_SLOWDOWN_BASE_MS,
+    loginSlowdownMaxMs: e.LOGIN_SLOWDOWN_MAX_MS,
+    messagesPerSecond: e.RATE_LIMIT_MESSAGES_PER_SECOND,
+    messageBurst: e.RATE_LIMIT_MESSAGE_BURST,
+    wsFramesPerSecond: e.RATE_LIMIT_WS_FRAMES_PER_SECOND,
+    wsFrameBurst: e.RATE_LIMIT_WS_FRAME_BURST,
+    cacheTtlSeconds: e.CACHE_TTL_SECONDS,
+  };
+}

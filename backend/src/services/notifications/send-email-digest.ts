@@ -1,0 +1,96 @@
+import { createHash } from 'node:crypto';
+import { and, asc, eq, inArray, isNull, or, sql } from 'drizzle-orm';
+import { messages, notifications, roomParticipants, rooms, users } from '../../db/schema.js';
+import type { Mailer } from '../../mail/mailer.js';
+import type { AppContext } from '../context.js';
+import { renderDigest } from './digest.js';
+import type { DigestItem } from './digest.js';
+import { preview } from './create.js';
+
+/** Notifications per email; the rest go out with the recipient's next job. */
+const digestMax = 50;
+
+export type DigestOutcome =
+  | { sent: number }
+  | { sent: 0; skipped: 'no_user' | 'prefs_off' | 'online' | 'nothing_pending' };
+
+function messageIdOf(ids: string[], publicUrl: string): string {
+  const host = new URL(publicUrl).hostname || 'localhost';
+  const digest = createHash('sha256').update(ids.join(',')).digest('hex').slice(0, 32);
+  return `<digest.${digest}@${host}>`;
+}
+
+/**
+ * Emails a recipient every notification still pending for them, in ONE message, if they are
+ * offline everywhere and their preferences allow. Pending means unread, not emailed yet, its
+ * message not deleted and the recipient still in the room.
+ *
+ * Exactly once: the rows are locked and `emailed_at` written, uncommitted, BEFORE the SMTP
+ * hand-off; the commit follows the server's acceptance at once. A failed send rolls the marks back
+ * (the job is retried); a crash before acceptance aborts the transaction (the job is redelivered);
+ * a concurrent job for the same recipient skips the locked rows. What remains is the instant
+ * between the SMTP server's "250" reaching us and our COMMIT leaving: no sender can close that
+ * (SMTP has no two-phase commit), so the Message-ID is stable and a receiver may drop the copy.
+ */
+export async function sendEmailDigest(ctx: AppContext, mailer: Mailer, userId: string): Promise<DigestOutcome> {
+  const [recipient] = await ctx.db
+    .select({ email: users.email, displayName: users.displayName, prefs: users.notificationPrefs })
+    .from(users)
+    .where(eq(users.id, userId))
+    .limit(1);
+  if (!recipient) return { sent: 0, skipped: 'no_user' };
+  // `mentions` covers the personal notifications (mentions and invites); `off` stops every email.
+  if (recipient.prefs.email === 'off') return { sent: 0, skipped: 'prefs_off' };
+  if ((await ctx.presence.online([userId])).has(userId)) return { sent: 0, skipped: 'online' };
+
+  return ctx.db.transaction(async (tx) => {
+    const rows = await tx
+      .select({
+        id: notifications.id,
+        type: notifications.type,
+        roomId: notifications.roomId,
+        preview: notifications.preview,
+        roomName: rooms.name,
+        actorName: users.displayName,
+        body: messages.body,
+        seq: messages.seq,
+      })
+      .from(notifications)
+      .leftJoin(users, eq(users.id, notifications.actorId))
+      .leftJoin(rooms, eq(rooms.id, notifications.roomId))
+      .leftJoin(messages, eq(messages.id, notifications.messageId))
+      .where(
+        and(
+          eq(notifications.userId, userId),
+          isNull(notifications.readAt),
+          isNull(notifications.emailedAt),
+          isNull(messages.deletedAt),
+          // Someone removed from a (private) room must not get its content by email.
+          or(
+            isNull(notifications.roomId),
+            sql`exists (select 1 from ${roomParticipants} where ${roomParticipants.roomId} = ${notifications.roomId} and ${roomParticipants.userId} = ${notifications.userId})`,
+          ),
+        ),
+      )
+      .orderBy(asc(notifications.createdAt), asc(notifications.id))
+      .limit(digestMax)
+      // Another worker holding some of these rows is emailing them right now: leave them to it.
+      .for('update', { of: notifications, skipLocked: true });
+    if (rows.length === 0) return { sent: 0, skipped: 'nothing_pending' as const };
+
+    const items: DigestItem[] = rows.map((r) => ({
+      type: r.type,
+      roomId: r.roomId,
+      roomName: r.roomName,
+      actorName: r.actorName,
+      // The current text: an edit after the mention shows as edited, not as the original.
+      excerpt: r.body !== null ? preview(r.body) : r.preview,
+      seq: r.seq,
+    }));
+    const ids = rows.map((r) => r.id);
+    const rendered = renderDigest({ recipientName: recipient.displayName, items, publicUrl: ctx.config.publicUrl });
+    await tx.update(notifications).set({ emailedAt: new Date() }).where(inArray(notifications.id, ids));
+    await mailer.send({ to: recipient.email, ...rendered, messageId: messageIdOf(ids, ctx.config.publicUrl) });
+    return { sent: rows.length };
+  });
+}

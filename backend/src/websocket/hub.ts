@@ -1,0 +1,182 @@
+import { inArray } from 'drizzle-orm';
+import { CloseCode } from '@messaging-app/shared';
+import type { BusMessage } from '../bus/messages.js';
+import { rooms } from '../db/schema.js';
+import type { AppContext } from '../services/context.js';
+import { announcePresence } from '../services/presence/announce-presence.js';
+import type { Connection } from './connection.js';
+import type { RoomStream } from './room-stream.js';
+import type { GatewayOptions } from './options.js';
+
+/**
+ * This instance's sockets, indexed by user and by room, and the dispatch of bus messages to them.
+ * Each room event is serialised once here and the same string goes to every socket.
+ */
+export class Hub {
+  readonly connections = new Set<Connection>();
+  private readonly byUser = new Map<string, Set<Connection>>();
+  private readonly byRoom = new Map<string, Set<Connection>>();
+  private readonly offlineTimers = new Map<string, NodeJS.Timeout>();
+  private readonly inFlight = new Set<Promise<void>>();
+
+  constructor(
+    private readonly ctx: AppContext,
+    private readonly options: GatewayOptions,
+  ) {}
+
+  /** An authenticated socket joins the instance; announces the user online if they were not. */
+  addUser(connection: Connection, userId: string): void {
+    let own = this.byUser.get(userId);
+    if (!own) this.byUser.set(userId, (own = new Set()));
+    own.add(connection);
+    const pendingOffline = this.offlineTimers.get(userId);
+    if (pendingOffline) clearTimeout(pendingOffline);
+    this.offlineTimers.delete(userId);
+    const first = own.size === 1 && !pendingOffline;
+    this.track(async () => {
+      const wasOnline = first ? (await this.ctx.presence.online([userId])).has(userId) : true;
+      await this.ctx.presence.connected(userId);
+      if (!wasOnline) await announcePresence(this.ctx, userId, 'online');
+    });
+  }
+
+  /** A socket closed: forget it, and after the grace period announce its user offline if no socket is left anywhere. */
+  remove(connection: Connection): void {
+    this.connections.delete(connection);
+    for (const roomId of connection.streams.keys()) this.detach(connection, roomId);
+    const userId = connection.identity?.userId;
+    if (!userId) return;
+    const own = this.byUser.get(userId);
+    own?.delete(connection);
+    const last = own !== undefined && own.size === 0;
+    if (last) this.byUser.delete(userId);
+    this.track(async () => {
+      await this.ctx.presence.disconnected(userId);
+      if (!last) return;
+      const timer = setTimeout(() => {
+        this.offlineTimers.delete(userId);
+        this.track(async () => {
+          if (this.byUser.has(userId)) return;
+          if ((await this.ctx.presence.online([userId])).has(userId)) return;
+          await announcePresence(this.ctx, userId, 'offline');
+        });
+      }, this.options.presenceGraceMs);
+      this.offlineTimers.set(userId, timer);
+    });
+  }
+
+  attach(connection: Connection, stream: RoomStream): void {
+    this.detach(connection, stream.roomId);
+    connection.streams.set(stream.roomId, stream);
+    let followers = this.byRoom.get(stream.roomId);
+    if (!followers) this.byRoom.set(stream.roomId, (followers = new Set()));
+    followers.add(connection);
+  }
+
+  detach(connection: Connection, roomId: string): boolean {
+    const stream = connection.streams.get(roomId);
+    if (!stream) return false;
+    stream.close();
+    connection.streams.delete(roomId);
+    const followers = this.byRoom.get(roomId);
+    followers?.delete(connection);
+    if (followers?.size === 0) this.byRoom.delete(roomId);
+    return true;
+  }
+
+  userConnections(userId: string): Iterable<Connection> {
+    return this.byUser.get(userId) ?? [];
+  }
+
+  /** Routes one bus message to the sockets it concerns. */
+  dispatch(message: BusMessage): void {
+    switch (message.kind) {
+      case 'room.event': {
+        const followers = this.byRoom.get(message.roomId);
+        if (!followers) return;
+        const text = JSON.stringify(message.frame);
+        for (const connection of followers)
+          connection.streams.get(message.roomId)?.offer(message.frame.seq, text);
+        return;
+      }
+      case 'room.ephemeral': {
+        const followers = this.byRoom.get(message.roomId);
+        if (!followers) return;
+        const text = JSON.stringify(message.frame);
+        const from = message.frame.type === 'typing' ? message.frame.user.id : undefined;
+        for (const connection of followers) {
+          if (connection.identity?.userId !== from) connection.sendText(text);
+        }
+        return;
+      }
+      case 'presence': {
+        const text = JSON.stringify({ type: 'presence', userId: message.userId, status: message.status });
+        const reached = new Set<Connection>();
+        for (const roomId of message.roomIds) {
+          for (const connection of this.byRoom.get(roomId) ?? []) reached.add(connection);
+        }
+        for (const connection of reached) connection.sendText(text);
+        return;
+      }
+      case 'user.frame': {
+        const text = JSON.stringify(message.frame);
+        for (const connection of this.userConnections(message.userId)) connection.sendText(text);
+        return;
+      }
+      case 'membership.ended': {
+        for (const connection of this.userConnections(message.userId)) {
+          if (this.detach(connection, message.roomId))
+            connection.send({ type: 'unsubscribed', roomId: message.roomId });
+        }
+        return;
+      }
+      case 'room.deleted': {
+        for (const connection of [...(this.byRoom.get(message.roomId) ?? [])]) {
+          this.detach(connection, message.roomId);
+          connection.send({ type: 'unsubscribed', roomId: message.roomId });
+        }
+        return;
+      }
+      case 'session.revoked': {
+        for (const connection of [...this.userConnections(message.userId)]) {
+          if (connection.identity?.sessionId === message.sessionId) {
+            connection.close(CloseCode.sessionRevoked, 'session revoked');
+          }
+        }
+        return;
+      }
+      case 'bus.resumed':
+        this.track(() => this.catchUpAll());
+        return;
+    }
+  }
+
+  /** After a bus outage: every followed room catches up to its stored last seq. */
+  private async catchUpAll(): Promise<void> {
+    const roomIds = [...this.byRoom.keys()];
+    if (roomIds.length === 0) return;
+    const rows = await this.ctx.db
+      .select({ id: rooms.id, lastSeq: rooms.lastSeq })
+      .from(rooms)
+      .where(inArray(rooms.id, roomIds));
+    for (const row of rows) {
+      for (const connection of this.byRoom.get(row.id) ?? [])
+        connection.streams.get(row.id)?.catchUp(row.lastSeq);
+    }
+  }
+
+  /** Runs background work (presence, catch-up), logging its failure; `drain` awaits what is left. */
+  track(work: () => Promise<void>): void {
+    const running = work().catch((error: unknown) => {
+      this.ctx.log.warn({ err: error }, 'realtime background work failed');
+    });
+    this.inFlight.add(running);
+    void running.finally(() => this.inFlight.delete(running));
+  }
+
+  async drain(): Promise<void> {
+    for (const timer of this.offlineTimers.values()) clearTimeout(timer);
+    this.offlineTimers.clear();
+    await Promise.all([...this.inFlight]);
+  }
+}

@@ -1,0 +1,27 @@
+/** Tunables of the WebSocket gateway; the defaults suit production, tests shrink the timings. */
+export interface GatewayOptions {
+  /** A new socket must authenticate within this many ms (DESIGN §4: 5 s). */
+  authTimeoutMs: number;
+  /** Protocol ping interval; a socket that has not answered the previous ping is terminated. */
+  heartbeatMs: number;
+  /**
+   * Frames a client may send in a burst, and refilled per second, before it is closed with 1008.
+   * Default: RATE_LIMIT_WS_FRAME_BURST and RATE_LIMIT_WS_FRAMES_PER_SECOND.
+   */
+  frameBurst?: number;
+  frameRatePerSecond?: number;
+  /** After a user's last socket closes, wait this long before announcing them offline. */
+  presenceGraceMs: number;
+  /** One `typing` broadcast per user per room per this many ms. */
+  typingThrottleMs: number;
+  /** A socket whose unsent output exceeds this many bytes is too slow to keep; it resumes by seq. */
+  maxBufferedBytes: number;
+}
+
+export const defaultGatewayOptions: GatewayOptions = {
+  authTimeoutMs: 5_000,
+  heartbeatMs: 30_000,
+  presenceGraceMs: 5_000,
+  typingThrottleMs: 2_000,
+  maxBufferedBytes: 8 * 1024 * 1024,
+};

@@ -1,0 +1,116 @@
+import type { RoomEventFrame } from '@messaging-app/shared';
+
+/** Reads stored events after a seq, in order (PostgreSQL: `eventsAfter`). */
+export type EventSource = (afterSeq: number, limit: number) => Promise<RoomEventFrame[]>;
+
+interface Pending {
+  seq: number;
+  /** The serialised frame; absent for a "catch up through seq" marker (after a bus outage). */
+  text?: string;
+}
+
+const pageSize = 500;
+
+/**
+ * One room as one socket sees it: delivers each seq exactly once and in order. Live events come
+ * from the bus (which may drop or reorder); a duplicate (seq <= lastSeq) is dropped, a gap is
+ * filled from the database before anything after it is sent. Until `start` has replayed the
+ * history, live events wait in `pending`, so the hand-over has neither gap nor duplicate.
+ */
+export class RoomStream {
+  lastSeq = 0;
+  private live = false;
+  private pumping = false;
+  private closed = false;
+  private pending: Pending[] = [];
+
+  constructor(
+    readonly roomId: string,
+    private readonly send: (text: string) => void,
+    private readonly source: EventSource,
+    private readonly fail: (error: unknown) => void,
+  ) {}
+
+  /** Replays the events after `afterSeq` through `through`, calls `onLive`, then delivers live events. */
+  async start(afterSeq: number, through: number, onLive: () => void): Promise<void> {
+    this.lastSeq = afterSeq;
+    await this.fill(through);
+    if (this.closed) return;
+    onLive();
+    this.live = true;
+    await this.pump();
+  }
+
+  /** A live event from the bus, serialised once for every socket of this instance. */
+  offer(seq: number, text: string): void {
+    if (this.closed) return;
+    if (this.live && !this.pumping && this.pending.length === 0) {
+      if (seq <= this.lastSeq) return;
+      if (seq === this.lastSeq + 1) {
+        this.lastSeq = seq;
+        this.send(text);
+        return;
+      }
+    }
+    this.pending.push({ seq, text });
+    if (this.live) void this.pump();
+  }
+
+  /** The room is known to have reached `seq` (the bus may have dropped its doorbells): catch up. */
+  catchUp(seq: number): void {
+    if (this.closed || seq <= this.lastSeq) return;
+    this.pending.push({ seq });
+    if (this.live) void this.pump();
+  }
+
+  /** Stops delivery at once; a replay in flight sends nothing more. */
+  close(): void {
+    this.closed = true;
+    this.pending = [];
+  }
+
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
+  private async pump(): Promise<void> {
+    if (this.pumping) return;
+    this.pumping = true;
+    try {
+      while (this.pending.length > 0 && !this.closed) {
+        this.pending.sort((a, b) => a.seq - b.seq);
+        const next = this.pending[0] as Pending;
+        if (next.seq <= this.lastSeq) {
+          this.pending.shift();
+        } else if (next.seq === this.lastSeq + 1 && next.text !== undefined) {
+          this.pending.shift();
+          this.lastSeq = next.seq;
+          this.send(next.text);
+        } else {
+          await this.fill(next.text === undefined ? next.seq : next.seq - 1);
+        }
+      }
+    } catch (error) {
+      this.fail(error);
+    } finally {
+      this.pumping = false;
+    }
+  }
+
+  /** Sends the stored events after lastSeq through `through`. */
+  private async fill(through: number): Promise<void> {
+    while (this.lastSeq < through && !this.closed) {
+      const frames = await this.source(this.lastSeq, Math.min(pageSize, through - this.lastSeq));
+      if (this.closed) return;
+      const first = frames[0];
+      // Events are committed before their doorbell rings, so a known seq is always readable.
+      if (!first || first.seq !== this.lastSeq + 1) {
+        throw new Error(`room ${this.roomId}: events after ${this.lastSeq} missing from the store`);
+      }
+      for (const frame of frames) {
+        this.lastSeq = frame.seq;
+        this.send(JSON.stringify(frame));
+      }
+    }
+  }
+}

@@ -1,0 +1,188 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { startServer } from './support/server';
+import type { RunningServer } from './support/server';
+import { cuttableSockets, launchBrowser, openTab, screenshot, uniqueName } from './support/browser';
+import type { Tab } from './support/browser';
+
+let server: RunningServer;
+let browser: Browser;
+
+beforeAll(async () => {
+  server = await startServer();
+  browser = await launchBrowser();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+const timeout = { timeout: 15_000 };
+
+async function registerThrough(page: Page, username: string, displayName: string) {
+  await page.goto('/register');
+  await page.getByLabel('Username').fill(username);
+  await page.getByLabel('Email').fill(`${username}@example.test`);
+  await page.getByLabel('Display name (optional)').fill(displayName);
+  await page.getByLabel('Password', { exact: true }).fill('correct horse battery');
+  await page.getByRole('button', { name: 'Create account' }).click();
+  await page.getByRole('button', { name: 'Log out' }).waitFor(timeout);
+}
+
+function messages(page: Page) {
+  return page.getByRole('log', { name: /^Messages in/ });
+}
+
+async function send(page: Page, text: string) {
+  const box = page.getByRole('textbox', { name: /^Message #/ });
+  await box.fill(text);
+  await box.press('Enter');
+}
+
+function expectNoConsoleErrors(...tabs: Tab[]) {
+  expect(tabs.flatMap((t) => t.errors)).toEqual([]);
+}
+
+describe('the web client against the real server', () => {
+  it('two people chat live, see history after a reload, get mentioned, catch up after going offline, and log out', async () => {
+    const alice = await openTab(browser, server.url);
+    const bob = await openTab(browser, server.url);
+    const bobNetwork = await cuttableSockets(bob.context);
+    const aliceName = uniqueName('alice');
+    const bobName = uniqueName('bob');
+    const roomName = uniqueName('general');
+
+    await alice.page.goto('/');
+    await alice.page.getByRole('heading', { name: 'Sign in' }).waitFor(timeout);
+    await screenshot(alice.page, '01-login');
+
+    await registerThrough(alice.page, aliceName, 'Alice Liddell');
+    await registerThrough(bob.page, bobName, 'Bob Builder');
+
+    // Alice creates a public room.
+    await alice.page.getByRole('button', { name: 'Create room' }).click();
+    const dialog = alice.page.getByRole('dialog', { name: 'Create a room' });
+    await dialog.getByLabel('Name').fill(roomName);
+    await dialog.getByLabel('Description (optional)').fill('Everything and nothing');
+    await screenshot(alice.page, '03-create-room');
+    await dialog.getByRole('button', { name: 'Create room' }).click();
+    await alice.page.getByRole('heading', { name: roomName }).waitFor(timeout);
+
+    // Bob discovers and joins it.
+    await bob.page.getByRole('button', { name: 'Browse rooms' }).click();
+    const browse = bob.page.getByRole('dialog', { name: 'Browse rooms' });
+    await browse.getByLabel('Search public rooms').fill(roomName);
+    await browse.getByRole('button', { name: `Join ${roomName}` }).waitFor(timeout);
+    await screenshot(bob.page, '04-browse-rooms');
+    await browse.getByRole('button', { name: `Join ${roomName}` }).click();
+    await bob.page.getByRole('heading', { name: roomName }).waitFor(timeout);
+
+    // Live both ways.
+    await send(alice.page, 'Hello Bob, welcome! See https://example.com/docs.');
+    await messages(bob.page).getByText('Hello Bob, welcome!').waitFor(timeout);
+    await send(bob.page, 'Thanks Alice 👋\nGlad to be here.');
+    await messages(alice.page).getByText('Glad to be here.').waitFor(timeout);
+    const link = messages(bob.page).getByRole('link', { name: 'https://example.com/docs' });
+    expect(await link.getAttribute('rel')).toBe('noopener noreferrer');
+    await send(alice.page, '<b>not bold</b> and a '.padEnd(60, 'x') + 'y'.repeat(300));
+    await messages(bob.page).getByText('<b>not bold</b>', { exact: false }).waitFor(timeout);
+    expect(await messages(bob.page).locator('b').count()).toBe(0);
+    await screenshot(alice.page, '05-room-alice');
+    await screenshot(bob.page, '06-room-bob');
+
+    // A reload shows the history from the server.
+    await bob.page.reload();
+    await messages(bob.page).getByText('Hello Bob, welcome!').waitFor(timeout);
+    await messages(bob.page).getByText('Glad to be here.').waitFor(timeout);
+
+    // Bob leaves for the notifications page; a mention raises his badge live.
+    await bob.page.getByRole('link', { name: 'Notifications' }).click();
+    await bob.page.getByRole('heading', { name: 'Notifications' }).waitFor(timeout);
+    await send(alice.page, `@${bobName} can you review the plan?`);
+    await bob.page.getByRole('link', { name: /Notifications.*1 unread/ }).waitFor(timeout);
+    await bob.page.getByRole('button', { name: /Alice Liddell mentioned you/ }).waitFor(timeout);
+    await bob.page.getByRole('link', { name: new RegExp(`${roomName}.*unread`) }).waitFor(timeout);
+    await screenshot(bob.page, '07-notifications');
+
+    // Opening the notification opens the message and clears the badge.
+    await bob.page.getByRole('button', { name: /Alice Liddell mentioned you/ }).click();
+    await messages(bob.page).getByText('can you review the plan?').waitFor(timeout);
+    await bob.page.getByRole('link', { name: 'Notifications' }).waitFor(timeout);
+    expect(await bob.page.getByRole('link', { name: /Notifications.*unread/ }).count()).toBe(0);
+    await screenshot(bob.page, '08-mention-opened');
+
+    // Bob's connection drops; Alice keeps talking; when it comes back Bob sees what he missed, no reload.
+    await bobNetwork.cut();
+    await bob.page.getByRole('status').filter({ hasText: 'Reconnecting…' }).waitFor(timeout);
+    await send(alice.page, 'Sent while Bob was away, part one');
+    await send(alice.page, 'Sent while Bob was away, part two');
+    await messages(alice.page).getByText('part two').waitFor(timeout);
+    await screenshot(bob.page, '09-reconnecting');
+    bobNetwork.restore();
+    await messages(bob.page).getByText('Sent while Bob was away, part one').waitFor({ timeout: 30_000 });
+    await messages(bob.page).getByText('Sent while Bob was away, part two').waitFor(timeout);
+    await bob.page.getByRole('status').filter({ hasText: 'Reconnecting…' }).waitFor({ state: 'detached', ...timeout });
+    // And the live stream works again after the resume.
+    await send(alice.page, 'Welcome back');
+    await messages(bob.page).getByText('Welcome back').waitFor(timeout);
+
+    // Logout ends the session; signing in again brings the history back.
+    await bob.page.getByRole('button', { name: 'Log out' }).click();
+    await bob.page.getByRole('heading', { name: 'Sign in' }).waitFor(timeout);
+    await bob.page.getByLabel('Username or email').fill(bobName);
+    await bob.page.getByLabel('Password').fill('correct horse battery');
+    await bob.page.getByRole('button', { name: 'Sign in' }).click();
+    await messages(bob.page).getByText('Welcome back').waitFor(timeout);
+
+    expectNoConsoleErrors(alice, bob);
+    await alice.context.close();
+    await bob.context.close();
+  });
+
+  it('shows the server\'s field errors on the register form', async () => {
+    const tab = await openTab(browser, server.url);
+    await tab.page.goto('/register');
+    await tab.page.getByLabel('Username').fill('no spaces allowed');
+    await tab.page.getByLabel('Email').fill('not-an-email');
+    await tab.page.getByLabel('Password', { exact: true }).fill('short');
+    await tab.page.getByRole('button', { name: 'Create account' }).click();
+    const username = tab.page.getByRole('textbox', { name: 'Username' });
+    await expect.poll(() => username.getAttribute('aria-invalid'), timeout).toBe('true');
+    expect(await tab.page.getByLabel('Password', { exact: true }).getAttribute('aria-invalid')).toBe('true');
+    await screenshot(tab.page, '02-register-errors');
+    // The browser logs the 400 of the rejected form itself; the app adds nothing.
+    expect(tab.errors.filter((e) => !e.includes('status of 400'))).toEqual([]);
+    await tab.context.close();
+  });
+
+  it('fits a 360 px phone, follows a dark system theme, and edits the profile', async () => {
+    const tab = await openTab(browser, server.url, { viewport: { width: 360, height: 740 }, colorScheme: 'dark' });
+    const name = uniqueName('carol');
+    await registerThrough(tab.page, name, 'Carol');
+    await screenshot(tab.page, '10-mobile-sidebar-dark');
+    await tab.page.getByRole('button', { name: 'Create room' }).click();
+    const dialog = tab.page.getByRole('dialog', { name: 'Create a room' });
+    await dialog.getByLabel('Name').fill(uniqueName('phone'));
+    await dialog.getByRole('button', { name: 'Create room' }).click();
+    await send(tab.page, 'A long link https://example.com/' + 'segment/'.repeat(20) + ' and ' + 'z'.repeat(200));
+    await send(tab.page, 'Second line from the phone');
+    await messages(tab.page).getByText('Second line from the phone').waitFor(timeout);
+    const overflow = await tab.page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect(overflow).toBeLessThanOrEqual(0);
+    await screenshot(tab.page, '11-mobile-room-dark');
+
+    await tab.page.getByRole('link', { name: 'All rooms' }).click();
+    await tab.page.getByRole('link', { name: /^Profile/ }).click();
+    await tab.page.getByLabel('Display name').fill('Carol Danvers');
+    await tab.page.getByLabel('Email notifications').selectOption('off');
+    await tab.page.getByRole('button', { name: 'Save profile' }).click();
+    await tab.page.getByText('Profile saved.').waitFor(timeout);
+    await screenshot(tab.page, '12-mobile-profile-dark');
+    await tab.page.getByRole('link', { name: 'All rooms' }).click();
+    await tab.page.getByRole('link', { name: 'Profile: Carol Danvers' }).waitFor(timeout);
+
+    expectNoConsoleErrors(tab);
+    await tab.context.close();
+  });
+});

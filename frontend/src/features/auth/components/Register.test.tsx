@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest';
+import { screen } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { renderApp } from '../../../test/render';
+import { problem } from '../../../test/fakeApi';
+import { aProfile } from '../../../test/factories';
+
+async function fill(values: { username: string; email: string; password: string; displayName?: string }) {
+  await userEvent.type(screen.getByLabelText('Username'), values.username);
+  await userEvent.type(screen.getByLabelText('Email'), values.email);
+  if (values.displayName) await userEvent.type(screen.getByLabelText('Display name (optional)'), values.displayName);
+  await userEvent.type(screen.getByLabelText('Password'), values.password);
+  await userEvent.click(screen.getByRole('button', { name: 'Create account' }));
+}
+
+describe('Register', () => {
+  it('creates the account and signs in', async () => {
+    const user = aProfile({ displayName: 'Linus' });
+    const { server } = renderApp({
+      route: '/register',
+      handlers: {
+        register: () => ({ status: 201, body: { user, accessToken: 'a', refreshToken: 'r', expiresIn: 900 } }),
+        getProfile: () => ({ body: user }),
+      },
+    });
+    await fill({ username: 'linus', email: 'linus@example.test', password: 'long enough', displayName: 'Linus' });
+    expect(await screen.findByRole('heading', { name: 'Welcome' })).toBeInTheDocument();
+    expect(server.callsTo('register')[0]?.body).toEqual({
+      username: 'linus',
+      email: 'linus@example.test',
+      password: 'long enough',
+      displayName: 'Linus',
+    });
+  });
+
+  it("shows each of the server's field errors next to its field", async () => {
+    renderApp({
+      route: '/register',
+      handlers: {
+        register: () =>
+          problem(400, 'validation_failed', 'body.username: letters', [
+            { path: 'body.username', message: 'letters, digits and underscores only' },
+            { path: 'body.password', message: 'Too small: expected string to have >=8 characters' },
+          ]),
+      },
+    });
+    await fill({ username: 'bad name', email: 'x@example.test', password: 'short' });
+    expect(await screen.findByText('letters, digits and underscores only')).toBeInTheDocument();
+    expect(screen.getByLabelText('Username')).toHaveAttribute('aria-invalid', 'true');
+    expect(screen.getByLabelText('Password')).toHaveAttribute('aria-invalid', 'true');
+    expect(screen.getByLabelText('Email')).not.toHaveAttribute('aria-invalid');
+  });
+
+  it('reports a taken username as a form error', async () => {
+    renderApp({
+      route: '/register',
+      handlers: { register: () => problem(409, 'username_taken', 'that username is taken') },
+    });
+    await fill({ username: 'taken', email: 't@example.test', password: 'long enough' });
+    expect(await screen.findByRole('alert')).toHaveTextContent('that username is taken');
+  });
+});

@@ -1,0 +1,54 @@
+import type { InfiniteData, QueryClient } from '@tanstack/react-query';
+import type { Message, MessagePage } from '@messaging-app/shared';
+import { messagesKey, outboxKey } from './messages';
+
+export type MessagePages = InfiniteData<MessagePage, number | null>;
+
+/** A message typed in this tab that the server has not confirmed yet. */
+export interface PendingMessage {
+  clientMsgId: string;
+  roomId: string;
+  body: string;
+  createdAt: string;
+  status: 'sending' | 'failed';
+}
+
+/** Adds a message to the loaded history of its room, or replaces it (edit, delete, duplicate delivery). */
+export function upsertMessage(queryClient: QueryClient, message: Message): void {
+  queryClient.setQueryData<MessagePages>(messagesKey(message.roomId), (data) => {
+    if (!data) return data;
+    let found = false;
+    const pages = data.pages.map((page) => {
+      const index = page.messages.findIndex((m) => m.id === message.id);
+      if (index < 0) return page;
+      found = true;
+      const messages = [...page.messages];
+      messages[index] = message;
+      return { ...page, messages };
+    });
+    if (found) return { ...data, pages };
+    const last = pages[pages.length - 1];
+    if (!last) return { pages: [{ messages: [message], hasMore: false }], pageParams: [null] };
+    // Gap fills can arrive after a newer live message: keep the page in seq order.
+    const messages = [...last.messages, message].sort((a, b) => a.seq - b.seq);
+    return { ...data, pages: [...pages.slice(0, -1), { ...last, messages }] };
+  });
+  if (message.clientMsgId) removePending(queryClient, message.roomId, message.clientMsgId);
+}
+
+export function pendingOf(queryClient: QueryClient, roomId: string): PendingMessage[] {
+  return queryClient.getQueryData<PendingMessage[]>(outboxKey(roomId)) ?? [];
+}
+
+export function putPending(queryClient: QueryClient, pending: PendingMessage): void {
+  queryClient.setQueryData<PendingMessage[]>(outboxKey(pending.roomId), (list = []) => [
+    ...list.filter((p) => p.clientMsgId !== pending.clientMsgId),
+    pending,
+  ]);
+}
+
+export function removePending(queryClient: QueryClient, roomId: string, clientMsgId: string): void {
+  queryClient.setQueryData<PendingMessage[]>(outboxKey(roomId), (list) =>
+    list?.filter((p) => p.clientMsgId !== clientMsgId),
+  );
+}

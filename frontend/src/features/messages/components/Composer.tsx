@@ -1,0 +1,65 @@
+import { useState } from 'react';
+import type { KeyboardEvent } from 'react';
+import { limits } from '@messaging-app/shared';
+
+interface Props {
+  roomName: string;
+  onSend(body: string): void;
+  onTyping(): void;
+}
+
+/** Enter sends, Shift+Enter breaks the line; the draft clears as soon as the message is handed over. */
+export function Composer({ roomName, onSend, onTyping }: Props) {
+  const [draft, setDraft] = useState('');
+  const tooLong = draft.length > limits.messageBodyMax;
+
+  function submit() {
+    const body = draft.trim();
+    if (!body || tooLong) return;
+    onSend(body);
+    setDraft('');
+  }
+
+  function onKeyDown(event: KeyboardEvent<HTMLTextAreaElement>) {
+    // While an IME composes, Enter confirms the composition rather than sending.
+    if (event.key === 'Enter' && !event.shiftKey && !event.nativeEvent.isComposing) {
+      event.preventDefault();
+      submit();
+    }
+  }
+
+  return (
+    <form
+      className="composer"
+      onSubmit={(event) => {
+        event.preventDefault();
+        submit();
+      }}
+    >
+      <label htmlFor="composer-input" className="visually-hidden">
+        Message #{roomName}
+      </label>
+      <textarea
+        id="composer-input"
+        rows={Math.min(8, Math.max(1, draft.split('\n').length))}
+        placeholder={`Message #${roomName}`}
+        value={draft}
+        aria-describedby="composer-help"
+        aria-invalid={tooLong || undefined}
+        onChange={(event) => {
+          setDraft(event.target.value);
+          if (event.target.value) onTyping();
+        }}
+        onKeyDown={onKeyDown}
+      />
+      <button type="submit" className="button primary" disabled={!draft.trim() || tooLong}>
+        Send
+      </button>
+      <p id="composer-help" className={tooLong ? 'composer-help error' : 'composer-help'}>
+        {tooLong
+          ? `${draft.length - limits.messageBodyMax} characters over the ${limits.messageBodyMax} limit`
+          : 'Enter to send, Shift+Enter for a new line'}
+      </p>
+    </form>
+  );
+}

@@ -1,0 +1,78 @@
+import type { Message } from '@messaging-app/shared';
+import { Avatar } from '../../../components/Avatar';
+import { formatTime } from '../../../utils/format';
+import { MessageBody } from './MessageBody';
+import type { PendingMessage } from '../api/cache';
+
+interface Props {
+  message: Message;
+  grouped: boolean;
+  highlighted: boolean;
+  myUsername: string | undefined;
+}
+
+/** One message; a grouped one hides the repeated avatar and name (still read out to screen readers). */
+export function MessageItem({ message, grouped, highlighted, myUsername }: Props) {
+  const classes = ['message', grouped ? 'grouped' : '', highlighted ? 'highlighted' : ''].filter(Boolean).join(' ');
+  return (
+    <li className={classes} id={`message-${message.id}`} data-seq={message.seq}>
+      <div className="message-gutter">
+        {grouped ? (
+          <time className="message-hover-time" dateTime={message.createdAt}>
+            {formatTime(message.createdAt)}
+          </time>
+        ) : (
+          <Avatar user={message.sender} />
+        )}
+      </div>
+      <div className="message-main">
+        {grouped ? (
+          <span className="visually-hidden">{message.sender.displayName}: </span>
+        ) : (
+          <div className="message-meta">
+            <span className="message-sender">{message.sender.displayName}</span>
+            <time dateTime={message.createdAt}>{formatTime(message.createdAt)}</time>
+            {message.editedAt && !message.deletedAt && <span className="muted small">(edited)</span>}
+          </div>
+        )}
+        {message.deletedAt ? (
+          <p className="message-body deleted">This message was deleted.</p>
+        ) : (
+          <MessageBody body={message.body} myUsername={myUsername} />
+        )}
+      </div>
+    </li>
+  );
+}
+
+/** A message of mine still on its way, or one that failed with a way to retry. */
+export function PendingItem({
+  pending,
+  myName,
+  onRetry,
+}: {
+  pending: PendingMessage;
+  myName: string;
+  onRetry(pending: PendingMessage): void;
+}) {
+  const failed = pending.status === 'failed';
+  return (
+    <li className={failed ? 'message pending failed' : 'message pending'}>
+      <div className="message-gutter" />
+      <div className="message-main">
+        <span className="visually-hidden">{myName}: </span>
+        <MessageBody body={pending.body} />
+        {failed ? (
+          <p className="message-status" role="alert">
+            Not sent.{' '}
+            <button type="button" className="link-button" onClick={() => onRetry(pending)}>
+              Retry
+            </button>
+          </p>
+        ) : (
+          <p className="message-status muted small">Sending…</p>
+        )}
+      </div>
+    </li>
+  );
+}

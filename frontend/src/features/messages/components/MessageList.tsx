@@ -1,0 +1,109 @@
+import { useEffect, useLayoutEffect, useMemo, useRef } from 'react';
+import type { Message } from '@messaging-app/shared';
+import type { PendingMessage } from '../api/cache';
+import { buildRows } from './rows';
+import { MessageItem, PendingItem } from './MessageItem';
+
+export interface MessageListProps {
+  roomName: string;
+  messages: Message[];
+  pending: PendingMessage[];
+  /** The read marker when the room was opened: the "new messages" divider goes after it. */
+  readSeq: number | null;
+  me: { id: string; username: string; displayName: string } | null;
+  hasOlder: boolean;
+  loadingOlder: boolean;
+  onLoadOlder(): void;
+  onRetry(pending: PendingMessage): void;
+  onAtBottomChange(atBottom: boolean): void;
+  highlightId?: string | null;
+}
+
+const bottomSlackPx = 48;
+
+/** The scrolling history of a room: older pages load upward, new messages keep it pinned to the bottom. */
+export function MessageList(props: MessageListProps) {
+  const { messages, pending, readSeq, me, hasOlder, loadingOlder, onLoadOlder, onAtBottomChange, highlightId } = props;
+  const scroller = useRef<HTMLDivElement>(null);
+  const topSentinel = useRef<HTMLDivElement>(null);
+  const atBottom = useRef(true);
+  const layout = useRef<{ firstId?: string; height: number }>({ height: 0 });
+  const rows = useMemo(() => buildRows(messages, readSeq, me?.id), [messages, readSeq, me?.id]);
+
+  // Keep the reader's place: older pages grow the list above the view, new messages below it.
+  useLayoutEffect(() => {
+    const el = scroller.current;
+    if (!el) return;
+    const firstId = messages[0]?.id;
+    const prependedOlder = layout.current.firstId !== undefined && firstId !== layout.current.firstId;
+    if (prependedOlder && !atBottom.current) el.scrollTop += el.scrollHeight - layout.current.height;
+    else if (atBottom.current) el.scrollTop = el.scrollHeight;
+    layout.current = { firstId, height: el.scrollHeight };
+  }, [messages, pending]);
+
+  useEffect(() => {
+    if (!highlightId) return;
+    document.getElementById(`message-${highlightId}`)?.scrollIntoView({ block: 'center' });
+  }, [highlightId, messages.length]);
+
+  useEffect(() => {
+    const sentinel = topSentinel.current;
+    if (!sentinel || !hasOlder || typeof IntersectionObserver === 'undefined') return;
+    const observer = new IntersectionObserver((entries) => {
+      if (entries.some((e) => e.isIntersecting) && !loadingOlder) onLoadOlder();
+    });
+    observer.observe(sentinel);
+    return () => observer.disconnect();
+  }, [hasOlder, loadingOlder, onLoadOlder]);
+
+  function onScroll() {
+    const el = scroller.current;
+    if (!el) return;
+    const bottom = el.scrollHeight - el.scrollTop - el.clientHeight < bottomSlackPx;
+    if (bottom !== atBottom.current) {
+      atBottom.current = bottom;
+      onAtBottomChange(bottom);
+    }
+  }
+
+  return (
+    <div className="message-scroller" ref={scroller} onScroll={onScroll} tabIndex={0} aria-label="Message history">
+      <div ref={topSentinel} className="history-top">
+        {hasOlder ? (
+          <button type="button" className="button subtle" onClick={onLoadOlder} disabled={loadingOlder}>
+            {loadingOlder ? 'Loading…' : 'Load older messages'}
+          </button>
+        ) : (
+          messages.length > 0 && <p className="muted small">This is the beginning of #{props.roomName}.</p>
+        )}
+      </div>
+      {messages.length === 0 && pending.length === 0 && (
+        <p className="empty">No messages yet. Say hello to #{props.roomName}!</p>
+      )}
+      <ol className="message-list" role="log" aria-live="polite" aria-label={`Messages in ${props.roomName}`}>
+        {rows.map((row) =>
+          row.kind === 'day' ? (
+            <li key={row.key} className="day-separator">
+              <h2>{row.label}</h2>
+            </li>
+          ) : row.kind === 'new' ? (
+            <li key={row.key} className="new-divider">
+              <span>New messages</span>
+            </li>
+          ) : (
+            <MessageItem
+              key={row.key}
+              message={row.message}
+              grouped={row.grouped}
+              highlighted={row.message.id === highlightId}
+              myUsername={me?.username}
+            />
+          ),
+        )}
+        {pending.map((p) => (
+          <PendingItem key={p.clientMsgId} pending={p} myName={me?.displayName ?? 'You'} onRetry={props.onRetry} />
+        ))}
+      </ol>
+    </div>
+  );
+}

@@ -1,0 +1,48 @@
+import type { QueryClient } from '@tanstack/react-query';
+import type { Message } from '@messaging-app/shared';
+import { roomsKey } from './rooms';
+import type { RoomsData } from './rooms';
+
+/** A new message in a room: it becomes the room's last message and, from someone else, unread. */
+export function noteMessageInRooms(queryClient: QueryClient, message: Message, myUserId: string | undefined): void {
+  queryClient.setQueryData<RoomsData>(roomsKey, (data) => {
+    if (!data) return data;
+    return {
+      rooms: data.rooms.map((room) => {
+        if (room.id !== message.roomId) return room;
+        const unread = message.sender.id !== myUserId && message.seq > room.lastReadSeq && !message.deletedAt;
+        return {
+          ...room,
+          lastSeq: Math.max(room.lastSeq, message.seq),
+          lastMessage: !room.lastMessage || message.seq >= room.lastMessage.seq ? message : room.lastMessage,
+          unreadCount: room.unreadCount + (unread ? 1 : 0),
+        };
+      }),
+    };
+  });
+}
+
+/** The read marker moved to `seq`: what is at or before it is no longer unread. */
+export function noteReadInRooms(queryClient: QueryClient, roomId: string, seq: number): void {
+  queryClient.setQueryData<RoomsData>(roomsKey, (data) => {
+    if (!data) return data;
+    return {
+      rooms: data.rooms.map((room) =>
+        room.id === roomId
+          ? {
+              ...room,
+              lastReadSeq: Math.max(room.lastReadSeq, seq),
+              unreadCount: seq >= (room.lastMessage?.seq ?? 0) ? 0 : room.unreadCount,
+            }
+          : room,
+      ),
+    };
+  });
+}
+
+/** Drops a room from the sidebar (left, removed, deleted). */
+export function dropRoom(queryClient: QueryClient, roomId: string): void {
+  queryClient.setQueryData<RoomsData>(roomsKey, (data) =>
+    data ? { rooms: data.rooms.filter((room) => room.id !== roomId) } : data,
+  );
+}

@@ -1,0 +1,25 @@
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import type { Room } from '@messaging-app/shared';
+import { joinRoom, roomsKey } from '../api/rooms';
+
+/** A public room I can see but have not joined: one button away. */
+export function JoinRoomPrompt({ room }: { room: Room }) {
+  const queryClient = useQueryClient();
+  const join = useMutation({
+    mutationFn: () => joinRoom(room.id),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: roomsKey }),
+  });
+  return (
+    <div className="join-prompt">
+      <p>You are not a member of #{room.name} yet.</p>
+      {join.error && (
+        <p role="alert" className="form-error">
+          {join.error.message}
+        </p>
+      )}
+      <button type="button" className="button primary" disabled={join.isPending} onClick={() => join.mutate()}>
+        Join #{room.name}
+      </button>
+    </div>
+  );
+}

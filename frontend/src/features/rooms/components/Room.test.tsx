@@ -1,0 +1,123 @@
+import { describe, expect, it } from 'vitest';
+import { screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import type { Message, SendMessageBody } from '@messaging-app/shared';
+import { renderApp } from '../../../test/render';
+import { problem } from '../../../test/fakeApi';
+import type { Handlers } from '../../../test/fakeApi';
+import { aMessage, aProfile, aRoom, aUser } from '../../../test/factories';
+
+const me = aProfile({ displayName: 'Grace', username: 'grace' });
+const ada = aUser({ displayName: 'Ada' });
+
+function roomWith(messages: Message[], extra: Handlers = {}, hasMore = false) {
+  const room = aRoom({ name: 'general', lastSeq: messages.at(-1)?.seq ?? 0, lastReadSeq: messages.at(-1)?.seq ?? 0 });
+  for (const m of messages) m.roomId = room.id;
+  let seq = room.lastSeq;
+  const handlers: Handlers = {
+    listRooms: () => ({ body: { rooms: [room] } }),
+    listMessages: ({ query }) =>
+      query.get('before')
+        ? { body: { messages: [aMessage(room.id, 1, { sender: ada, body: 'the very first' })], hasMore: false } }
+        : { body: { messages, hasMore } },
+    listParticipants: () => ({ body: { participants: [{ user: ada, role: 'member', joinedAt: ada.createdAt, online: true }] } }),
+    sendMessage: ({ body }) => {
+      const sent = body as SendMessageBody;
+      seq += 1;
+      return { status: 201, body: aMessage(room.id, seq, { sender: me, body: sent.body, clientMsgId: sent.clientMsgId }) };
+    },
+    markRead: () => ({ status: 204 }),
+    ...extra,
+  };
+  return { room, handlers };
+}
+
+const composer = () => screen.getByRole('textbox', { name: 'Message #general' });
+const log = () => screen.getByRole('log', { name: 'Messages in general' });
+const findLog = () => screen.findByRole('log', { name: 'Messages in general' });
+
+describe('Room', () => {
+  it('shows the header, the members with their status, and the history', async () => {
+    const { room, handlers } = roomWith([aMessage('', 2, { sender: ada, body: 'hello there' })]);
+    renderApp({ me, route: `/rooms/${room.id}`, handlers });
+    expect(await screen.findByRole('heading', { name: 'general' })).toBeInTheDocument();
+    expect(await within(await findLog()).findByText('hello there')).toBeInTheDocument();
+    await userEvent.click(await screen.findByRole('button', { name: /1 member/ }));
+    const members = screen.getByRole('list', { name: 'Members' });
+    expect(within(members).getByText('Ada')).toBeInTheDocument();
+    expect(within(members).getByLabelText('online')).toBeInTheDocument();
+  });
+
+  it('sends on Enter with a clientMsgId, breaks the line on Shift+Enter', async () => {
+    const { room, handlers } = roomWith([]);
+    const { server } = renderApp({ me, route: `/rooms/${room.id}`, handlers });
+    await screen.findByText('No messages yet. Say hello to #general!');
+    await userEvent.type(composer(), 'line one{Shift>}{Enter}{/Shift}line two');
+    expect(composer()).toHaveValue('line one\nline two');
+    expect(server.callsTo('sendMessage')).toHaveLength(0);
+    await userEvent.type(composer(), '{Enter}');
+    expect(composer()).toHaveValue('');
+    await waitFor(() => expect(within(log()).getByText(/line one\s+line two/)).toBeInTheDocument());
+    const [call] = server.callsTo('sendMessage');
+    expect(call?.body).toMatchObject({ body: 'line one\nline two' });
+    expect((call?.body as SendMessageBody).clientMsgId).toMatch(/^[0-9a-f-]{36}$/);
+    await waitFor(() => expect(within(log()).queryByText('Sending…')).toBeNull());
+  });
+
+  it('keeps a failed message visible and retries it with the same clientMsgId', async () => {
+    let fail = true;
+    const { room, handlers } = roomWith([]);
+    const send = handlers.sendMessage;
+    const { server } = renderApp({
+      me,
+      route: `/rooms/${room.id}`,
+      handlers: {
+        ...handlers,
+        sendMessage: (request) => (fail ? problem(503, 'unavailable', 'try later') : send!(request)),
+      },
+    });
+    await screen.findByText('No messages yet. Say hello to #general!');
+    await userEvent.type(composer(), 'are you there?{Enter}');
+    expect(await screen.findByRole('alert')).toHaveTextContent('Not sent.');
+    fail = false;
+    await userEvent.click(screen.getByRole('button', { name: 'Retry' }));
+    await waitFor(() => expect(screen.queryByRole('alert')).toBeNull());
+    expect(within(log()).getByText('are you there?')).toBeInTheDocument();
+    const ids = server.callsTo('sendMessage').map((c) => (c.body as SendMessageBody).clientMsgId);
+    expect(ids).toHaveLength(2);
+    expect(ids[0]).toBe(ids[1]);
+  });
+
+  it('shows a message that arrives over the socket and marks it read', async () => {
+    const { room, handlers } = roomWith([aMessage('', 1, { sender: ada, body: 'first' })]);
+    const { sockets, server } = renderApp({ me, route: `/rooms/${room.id}`, handlers });
+    await within(await findLog()).findByText('first');
+    const socket = sockets.last();
+    socket.open();
+    socket.receive({ type: 'ready', user: me, sessionId: crypto.randomUUID() });
+    await waitFor(() => expect(socket.sentOfType('subscribe')).toEqual([{ type: 'subscribe', roomId: room.id, afterSeq: 1 }]));
+    socket.receive({ type: 'message.new', roomId: room.id, seq: 2, message: aMessage(room.id, 2, { sender: ada, body: 'live!' }) });
+    expect(await within(log()).findByText('live!')).toBeInTheDocument();
+    await waitFor(() => expect(server.callsTo('markRead').map((c) => c.body)).toContainEqual({ seq: 2 }));
+  });
+
+  it('shows who is typing', async () => {
+    const { room, handlers } = roomWith([]);
+    const { sockets } = renderApp({ me, route: `/rooms/${room.id}`, handlers });
+    await screen.findByText('No messages yet. Say hello to #general!');
+    const socket = sockets.last();
+    socket.open();
+    socket.receive({ type: 'ready', user: me, sessionId: crypto.randomUUID() });
+    socket.receive({ type: 'typing', roomId: room.id, user: ada });
+    expect(await screen.findByText('Ada is typing…')).toBeInTheDocument();
+  });
+
+  it('loads older messages with the before cursor', async () => {
+    const { room, handlers } = roomWith([aMessage('', 2, { sender: ada, body: 'second' })], {}, true);
+    const { server } = renderApp({ me, route: `/rooms/${room.id}`, handlers });
+    await within(await findLog()).findByText('second');
+    await userEvent.click(screen.getByRole('button', { name: 'Load older messages' }));
+    expect(await within(log()).findByText('the very first')).toBeInTheDocument();
+    expect(server.callsTo('listMessages').at(-1)?.query.get('before')).toBe('2');
+  });
+});

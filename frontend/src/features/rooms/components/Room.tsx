@@ -1,0 +1,98 @@
+import { useCallback, useMemo, useState } from 'react';
+import { useParams, useSearchParams } from 'react-router';
+import { useQuery } from '@tanstack/react-query';
+import type { MyRoom } from '@messaging-app/shared';
+import { useAuth } from '../../auth/hooks/useAuth';
+import { MessageList } from '../../messages/components/MessageList';
+import { Composer } from '../../messages/components/Composer';
+import { TypingIndicator } from '../../messages/components/TypingIndicator';
+import { useMessages } from '../../messages/hooks/useMessages';
+import { usePendingMessages, useSendMessage } from '../../messages/hooks/useSendMessage';
+import { useMarkRead } from '../../messages/hooks/useMarkRead';
+import { useNewDivider } from '../../messages/hooks/useNewDivider';
+import { useSendTyping, useTypingUsers } from '../../messages/hooks/useTyping';
+import { fetchRoom, roomKey } from '../api/rooms';
+import { useRooms } from '../hooks/useRooms';
+import { RoomHeader } from './RoomHeader';
+import { JoinRoomPrompt } from './JoinRoomPrompt';
+
+function RoomChat({ room, highlightId }: { room: MyRoom; highlightId: string | null }) {
+  const { user } = useAuth();
+  const [atBottom, setAtBottom] = useState(true);
+  const history = useMessages(room.id);
+  const pending = usePendingMessages(room.id);
+  const { send, retry } = useSendMessage(room.id);
+  const typingUsers = useTypingUsers(room.id, user?.id);
+  const sendTyping = useSendTyping(room.id);
+  const messages = useMemo(() => history.data?.pages.flatMap((page) => page.messages) ?? [], [history.data]);
+  const dividerSeq = useNewDivider(room, messages, atBottom, user?.id);
+  useMarkRead(room.id, messages.at(-1)?.seq, atBottom, room.lastReadSeq);
+  const { fetchPreviousPage, isFetchingPreviousPage } = history;
+  const loadOlder = useCallback(() => {
+    if (!isFetchingPreviousPage) void fetchPreviousPage();
+  }, [fetchPreviousPage, isFetchingPreviousPage]);
+
+  return (
+    <>
+      {history.isPending ? (
+        <p className="room-loading">Loading messages…</p>
+      ) : history.isError ? (
+        <p role="alert" className="room-loading">
+          Could not load messages.
+        </p>
+      ) : (
+        <MessageList
+          roomName={room.name}
+          messages={messages}
+          pending={pending}
+          readSeq={dividerSeq}
+          me={user}
+          hasOlder={history.hasPreviousPage}
+          loadingOlder={isFetchingPreviousPage}
+          onLoadOlder={loadOlder}
+          onRetry={(p) => void retry(p)}
+          onAtBottomChange={setAtBottom}
+          highlightId={highlightId}
+        />
+      )}
+      <TypingIndicator users={typingUsers} />
+      <Composer roomName={room.name} onSend={(body) => void send(body)} onTyping={sendTyping} />
+    </>
+  );
+}
+
+function RoomView({ roomId, highlightId }: { roomId: string; highlightId: string | null }) {
+  const rooms = useRooms();
+  const mine = rooms.data?.rooms.find((r) => r.id === roomId);
+  const other = useQuery({
+    queryKey: roomKey(roomId),
+    queryFn: () => fetchRoom(roomId),
+    enabled: rooms.isSuccess && !mine,
+    retry: false,
+  });
+  const room = mine ?? other.data;
+  if (!room) {
+    const missing = rooms.isError || other.isError;
+    return (
+      <section className="room">
+        <p className="room-loading" role={missing ? 'alert' : undefined}>
+          {missing ? 'This room does not exist, or you cannot see it.' : 'Loading…'}
+        </p>
+      </section>
+    );
+  }
+  return (
+    <section className="room" aria-label={`#${room.name}`}>
+      <RoomHeader room={room} member={mine !== undefined} />
+      {mine ? <RoomChat room={mine} highlightId={highlightId} /> : <JoinRoomPrompt room={room} />}
+    </section>
+  );
+}
+
+/** The room screen: header, history, typing line and composer. */
+export function Room() {
+  const { roomId = '' } = useParams();
+  const [search] = useSearchParams();
+  // A fresh view per room, so the divider, scroll and typing state never leak between rooms.
+  return <RoomView key={roomId} roomId={roomId} highlightId={search.get('message')} />;
+}

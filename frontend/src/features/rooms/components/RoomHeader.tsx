@@ -1,0 +1,62 @@
+import { useState } from 'react';
+import { Link } from 'react-router';
+import type { Room } from '@messaging-app/shared';
+import { Avatar } from '../../../components/Avatar';
+import { Icon } from '../../../components/Icon';
+import { useAuth } from '../../auth/hooks/useAuth';
+import { useSocketStatus } from '../../../hooks/useWebSocket';
+import { useParticipants } from '../hooks/useParticipants';
+
+/** The room's name and topic, and its members with who is online. */
+export function RoomHeader({ room, member }: { room: Room; member: boolean }) {
+  const participants = useParticipants(room.id, member);
+  const [open, setOpen] = useState(false);
+  const { user } = useAuth();
+  const connected = useSocketStatus() === 'open';
+  // I am online by definition while my socket is up, even if the list was fetched a moment before it was.
+  const list = (participants.data?.participants ?? []).map((p) =>
+    p.user.id === user?.id && connected ? { ...p, online: true } : p,
+  );
+  const online = list.filter((p) => p.online).length;
+
+  return (
+    <header className="room-header">
+      <Link to="/" className="back-link icon-button" aria-label="All rooms">
+        ‹
+      </Link>
+      <div className="room-title">
+        <h1>
+          <Icon name={room.visibility === 'private' ? 'lock' : 'hash'} size={18} />
+          {room.name}
+        </h1>
+        {room.description && <p className="room-topic">{room.description}</p>}
+      </div>
+      {member && (
+        <div className="members">
+          <button
+            type="button"
+            className="button subtle"
+            aria-expanded={open}
+            aria-controls="member-list"
+            onClick={() => setOpen(!open)}
+          >
+            {list.length} {list.length === 1 ? 'member' : 'members'}
+            <span className="muted"> · {online} online</span>
+          </button>
+          {open && (
+            <ul id="member-list" className="member-list" aria-label="Members">
+              {list.map((p) => (
+                <li key={p.user.id}>
+                  <Avatar user={p.user} size={24} />
+                  <span>{p.user.displayName}</span>
+                  <span className="muted small">@{p.user.username}</span>
+                  <span className={p.online ? 'presence online' : 'presence'} aria-label={p.online ? 'online' : 'offline'} />
+                </li>
+              ))}
+            </ul>
+          )}
+        </div>
+      )}
+    </header>
+  );
+}

@@ -1,0 +1,67 @@
+import type { QueryClient } from '@tanstack/react-query';
+import type { NotificationPage, Participant, ServerFrame } from '@messaging-app/shared';
+import { upsertMessage } from '../features/messages/api/cache';
+import { messagesKey } from '../features/messages/api/messages';
+import { dropRoom, noteMessageInRooms } from '../features/rooms/api/cache';
+import { participantsKey, roomsKey } from '../features/rooms/api/rooms';
+import { notificationsKey } from '../features/notifications/api/notifications';
+
+/** Applies one server frame to the TanStack Query cache: the socket keeps no state of its own. */
+export function applyFrame(queryClient: QueryClient, frame: ServerFrame, myUserId: string | undefined): void {
+  switch (frame.type) {
+    case 'message.new':
+      upsertMessage(queryClient, frame.message);
+      noteMessageInRooms(queryClient, frame.message, myUserId);
+      return;
+    case 'message.updated':
+    case 'message.deleted':
+      upsertMessage(queryClient, frame.message);
+      return;
+    case 'member.joined':
+    case 'member.left':
+      void queryClient.invalidateQueries({ queryKey: participantsKey(frame.roomId) });
+      if (frame.user.id === myUserId) {
+        if (frame.type === 'member.left') dropRoom(queryClient, frame.roomId);
+        else void queryClient.invalidateQueries({ queryKey: roomsKey });
+      }
+      return;
+    case 'presence':
+      queryClient.setQueriesData<{ participants: Participant[] }>({ queryKey: ['participants'] }, (data) =>
+        data
+          ? {
+              participants: data.participants.map((p) =>
+                p.user.id === frame.userId ? { ...p, online: frame.status === 'online' } : p,
+              ),
+            }
+          : data,
+      );
+      return;
+    case 'notification.new':
+      queryClient.setQueryData<NotificationPage>(notificationsKey, (page) =>
+        page && !page.notifications.some((n) => n.id === frame.notification.id)
+          ? {
+              ...page,
+              notifications: [frame.notification, ...page.notifications],
+              unreadCount: page.unreadCount + 1,
+            }
+          : page,
+      );
+      if (frame.notification.type === 'room_invite') void queryClient.invalidateQueries({ queryKey: roomsKey });
+      return;
+    case 'ready':
+      // Presence changes and notifications are not replayed: whatever happened while away is refetched.
+      void queryClient.invalidateQueries({ queryKey: ['participants'] });
+      void queryClient.invalidateQueries({ queryKey: notificationsKey });
+      return;
+    case 'resync_required':
+      // Too far behind to replay: start the room's history over from the newest page.
+      void queryClient.resetQueries({ queryKey: messagesKey(frame.roomId) });
+      void queryClient.invalidateQueries({ queryKey: roomsKey });
+      return;
+    case 'error':
+      console.warn(`socket error ${frame.code}: ${frame.message}`);
+      return;
+    default:
+      return;
+  }
+}

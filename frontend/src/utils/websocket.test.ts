@@ -1,0 +1,169 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { RoomEventFrame } from '@messaging-app/shared';
+import { SocketClient } from './websocket';
+import type { SocketClientOptions } from './websocket';
+import { fakeSockets } from '../test/fakeSocket';
+import { aMessage, aProfile } from '../test/factories';
+
+const roomId = crypto.randomUUID();
+const me = aProfile();
+
+function setup(overrides: Partial<SocketClientOptions> = {}) {
+  const sockets = fakeSockets();
+  const options = {
+    url: 'ws://test/ws',
+    getToken: vi.fn(() => 'token-1'),
+    refreshToken: vi.fn(async () => true),
+    onSessionEnded: vi.fn(),
+    fillGap: vi.fn(async (): Promise<RoomEventFrame[]> => []),
+    createSocket: sockets.create,
+    random: () => 0.5,
+    ...overrides,
+  };
+  const client = new SocketClient(options);
+  const frames: unknown[] = [];
+  client.onFrame((frame) => frames.push(frame));
+  return { client, sockets, options, frames };
+}
+
+function connect(setupResult: ReturnType<typeof setup>) {
+  const socket = setupResult.sockets.last();
+  socket.open();
+  socket.receive({ type: 'ready', user: me, sessionId: crypto.randomUUID() });
+  return socket;
+}
+
+const event = (seq: number): RoomEventFrame => ({ type: 'message.new', roomId, seq, message: aMessage(roomId, seq) });
+
+beforeEach(() => {
+  vi.useFakeTimers();
+});
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+describe('SocketClient', () => {
+  it('authenticates first, then subscribes each room from the seq it was given', () => {
+    const s = setup();
+    s.client.subscribe(roomId, 7);
+    s.client.start();
+    expect(s.client.status).toBe('connecting');
+    const socket = connect(s);
+    expect(socket.sent[0]).toEqual({ type: 'auth', token: 'token-1' });
+    expect(socket.sentOfType('subscribe')).toEqual([{ type: 'subscribe', roomId, afterSeq: 7 }]);
+    expect(s.client.status).toBe('open');
+  });
+
+  it('reconnects with exponential backoff and jitter, showing "reconnecting" meanwhile', () => {
+    const s = setup({ random: () => 0 });
+    s.client.start();
+    connect(s).drop();
+    expect(s.client.status).toBe('reconnecting');
+    // Equal jitter with random() = 0 gives half the ceiling: 250, 500, 1000 ms for 500 ms doubling.
+    vi.advanceTimersByTime(249);
+    expect(s.sockets.sockets).toHaveLength(1);
+    vi.advanceTimersByTime(1);
+    expect(s.sockets.sockets).toHaveLength(2);
+    s.sockets.last().drop();
+    vi.advanceTimersByTime(499);
+    expect(s.sockets.sockets).toHaveLength(2);
+    vi.advanceTimersByTime(1);
+    expect(s.sockets.sockets).toHaveLength(3);
+    connect(s);
+    expect(s.client.status).toBe('open');
+  });
+
+  it('keeps the delay between half and all of the capped exponential ceiling', () => {
+    const low = setup({ random: () => 0 }).client;
+    const high = setup({ random: () => 0.999999 }).client;
+    expect(low.backoffDelay(0)).toBe(250);
+    expect(high.backoffDelay(0)).toBe(500);
+    expect(low.backoffDelay(20)).toBe(7500);
+    expect(high.backoffDelay(20)).toBe(15000);
+  });
+
+  it('resubscribes after a reconnect from the last seq it saw, and drops replayed duplicates', () => {
+    const s = setup();
+    s.client.subscribe(roomId, 2);
+    s.client.start();
+    const first = connect(s);
+    first.receive({ type: 'subscribed', roomId, lastSeq: 2 });
+    first.receive(event(3));
+    first.receive(event(4));
+    first.drop();
+    vi.advanceTimersByTime(1000);
+    const second = connect(s);
+    expect(second.sentOfType('subscribe')).toEqual([{ type: 'subscribe', roomId, afterSeq: 4 }]);
+    second.receive(event(4));
+    second.receive(event(5));
+    const seqs = s.frames.filter((f): f is RoomEventFrame => (f as RoomEventFrame).type === 'message.new').map((f) => f.seq);
+    expect(seqs).toEqual([3, 4, 5]);
+  });
+
+  it('fills a gap in seqs from the history endpoint', async () => {
+    const missed = [event(4), event(5)];
+    const s = setup({ fillGap: vi.fn(async () => missed) });
+    s.client.subscribe(roomId, 3);
+    s.client.start();
+    const socket = connect(s);
+    socket.receive(event(6));
+    expect(s.options.fillGap).toHaveBeenCalledWith(roomId, 3);
+    await vi.waitFor(() => expect(s.frames).toHaveLength(4));
+    const seqs = s.frames.slice(1).map((f) => (f as RoomEventFrame).seq);
+    expect(seqs.sort()).toEqual([4, 5, 6]);
+    expect(s.client.seqOf(roomId)).toBe(6);
+  });
+
+  it('refreshes the token when the server refuses it, then reconnects with the new one', async () => {
+    let token = 'old';
+    const s = setup({
+      getToken: () => token,
+      refreshToken: vi.fn(async () => {
+        token = 'new';
+        return true;
+      }),
+    });
+    s.client.start();
+    const first = s.sockets.last();
+    first.open();
+    first.drop(4401);
+    await vi.waitFor(() => expect(s.options.refreshToken).toHaveBeenCalledTimes(1));
+    await vi.advanceTimersByTimeAsync(1000);
+    const second = s.sockets.last();
+    expect(second).not.toBe(first);
+    second.open();
+    expect(second.sent[0]).toEqual({ type: 'auth', token: 'new' });
+  });
+
+  it('stops for good when the session is revoked', () => {
+    const s = setup();
+    s.client.start();
+    connect(s).drop(4409);
+    expect(s.options.onSessionEnded).toHaveBeenCalled();
+    expect(s.client.status).toBe('stopped');
+    vi.advanceTimersByTime(60_000);
+    expect(s.sockets.sockets).toHaveLength(1);
+  });
+
+  it('presumes a silent connection dead and reconnects', () => {
+    const s = setup({ idleTimeoutMs: 10_000 });
+    s.client.start();
+    const socket = connect(s);
+    vi.advanceTimersByTime(10_000);
+    expect(socket.closedWith).toBe(4000);
+    expect(s.client.status).toBe('reconnecting');
+    vi.advanceTimersByTime(1000);
+    expect(s.sockets.sockets).toHaveLength(2);
+  });
+
+  it('ignores events of rooms it does not follow and forgets a room on unsubscribe', () => {
+    const s = setup();
+    s.client.subscribe(roomId, 0);
+    s.client.start();
+    const socket = connect(s);
+    s.client.unsubscribe(roomId);
+    expect(socket.sentOfType('unsubscribe')).toEqual([{ type: 'unsubscribe', roomId }]);
+    socket.receive(event(1));
+    expect(s.frames.filter((f) => (f as RoomEventFrame).type === 'message.new')).toEqual([]);
+  });
+});
