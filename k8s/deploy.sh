@@ -55,7 +55,8 @@ while true; do
   fi
   if [[ "$failed" == "True" || $SECONDS -ge $deadline ]]; then
     echo "migration failed or timed out; the running release is untouched" >&2
-    kubectl -n "$namespace" logs "job/$job" --all-containers --tail=200 >&2 || true
+    kubectl -n "$namespace" logs "job/$job" --all-containers --tail=200 >&2 ||
+      echo "(no logs: the pod may not have started; kubectl -n $namespace describe job/$job)" >&2
     exit 1
   fi
   sleep 5
@@ -72,7 +73,8 @@ rollback() {
       echo "could not roll back deployment/$deployment (no previous revision?)" >&2
   done
   for deployment in backend worker frontend; do
-    kubectl -n "$namespace" rollout status "deployment/$deployment" --timeout="$rollout_timeout" || true
+    kubectl -n "$namespace" rollout status "deployment/$deployment" --timeout="$rollout_timeout" ||
+      echo "deployment/$deployment did not settle after the rollback: look at it now" >&2
   done
   exit 1
 }

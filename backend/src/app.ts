@@ -22,6 +22,7 @@ import { authPlugin } from './plugins/auth.js';
 import { openapiPlugin } from './plugins/openapi.js';
 import { metricsPlugin } from './plugins/metrics.js';
 import { rateLimitPlugin } from './plugins/rate-limit.js';
+import { textGuardPlugin } from './plugins/text-guard.js';
 import { openLimiter } from './ratelimit/open.js';
 import { openCaches } from './cache/open.js';
 import { attachCaches } from './cache/caches.js';
@@ -112,6 +113,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   });
   await server.register(websocket, { options: { maxPayload: limits.wsFrameMax } });
   await server.register(authPlugin, { ctx });
+  await server.register(textGuardPlugin);
   attachCaches(ctx.db, openCaches(config.limits.cacheTtlSeconds, deps.redis));
   await server.register(rateLimitPlugin, {
     ctx,

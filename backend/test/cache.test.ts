@@ -43,7 +43,8 @@ describe('the cache store', () => {
   let redis: Redis | undefined;
   let store: CacheStore;
   beforeAll(() => {
-    redis = testMode === 'services' ? new Redis(services.redis, { keyPrefix: `test-${randomUUID()}:` }) : undefined;
+    redis =
+      testMode === 'services' ? new Redis(services.redis, { keyPrefix: `test-${randomUUID()}:` }) : undefined;
     store = redis ? createRedisCacheStore(redis) : createMemoryCacheStore();
   });
   afterAll(async () => {
@@ -106,7 +107,11 @@ describe('membership cache', () => {
     expect((await history(second, user, room.id)).statusCode).toBe(403);
     await joinRoom(first.server, user, room.id);
     expect((await history(second, user, room.id)).statusCode).toBe(200);
-    const leave = await second.server.inject({ method: 'POST', url: `/api/rooms/${room.id}/leave`, headers: user.headers });
+    const leave = await second.server.inject({
+      method: 'POST',
+      url: `/api/rooms/${room.id}/leave`,
+      headers: user.headers,
+    });
     expect(leave.statusCode).toBe(204);
     expect((await history(first, user, room.id)).statusCode).toBe(403);
   });
@@ -117,7 +122,12 @@ describe('membership cache', () => {
     const room = await createRoom(first.server, owner);
     await joinRoom(first.server, heir, room.id);
     const rename = (name: string) =>
-      second.server.inject({ method: 'PATCH', url: `/api/rooms/${room.id}`, headers: heir.headers, payload: { name } });
+      second.server.inject({
+        method: 'PATCH',
+        url: `/api/rooms/${room.id}`,
+        headers: heir.headers,
+        payload: { name },
+      });
     expect((await rename(uniqueName('before'))).statusCode).toBe(403);
     await first.server.inject({ method: 'POST', url: `/api/rooms/${room.id}/leave`, headers: owner.headers });
     expect((await rename(uniqueName('after'))).statusCode).toBe(200);
@@ -128,7 +138,8 @@ describe('profile cache', () => {
   it('a profile change is seen at once by every instance, and lookups are counted', async () => {
     const user = await registerUser(first.server);
     const viewer = await registerUser(first.server);
-    const get = (app: TestApp) => app.server.inject({ url: `/api/users/${user.user.id}`, headers: viewer.headers });
+    const get = (app: TestApp) =>
+      app.server.inject({ url: `/api/users/${user.user.id}`, headers: viewer.headers });
     const missesBefore = await counterValue('messaging_cache_misses_total', 'profile');
     const hitsBefore = await counterValue('messaging_cache_hits_total', 'profile');
     expect((await get(first)).json()).toMatchObject({ displayName: user.user.displayName });

@@ -61,7 +61,10 @@ describe('the limiter store', () => {
     expect(second.count).toBe(2);
     expect(second.ttlMs).toBeGreaterThan(50_000);
     expect(await store.count(key)).toBe(2);
-    const claims = await Promise.all([store.claim(`${key}:slot`, 60_000), store.claim(`${key}:slot`, 60_000)]);
+    const claims = await Promise.all([
+      store.claim(`${key}:slot`, 60_000),
+      store.claim(`${key}:slot`, 60_000),
+    ]);
     expect(claims.filter((c) => c.claimed)).toHaveLength(1);
   });
 });
@@ -167,7 +170,9 @@ describe('login per account', () => {
     const user = await registerUser(app.server);
     expect((await login(app, user.user.email, user.password, '198.51.100.50')).statusCode).toBe(200);
     for (let i = 0; i < 4; i += 1) {
-      expect((await login(app, user.user.username, `wrong ${i}`, `203.0.113.${40 + i}`)).statusCode).toBe(401);
+      expect((await login(app, user.user.username, `wrong ${i}`, `203.0.113.${40 + i}`)).statusCode).toBe(
+        401,
+      );
     }
     // Even the right password is refused from an unknown address: no verification takes place.
     expectRateLimited(await login(app, user.user.username, user.password, '203.0.113.49'));
@@ -179,7 +184,12 @@ describe.runIf(testMode === 'services')('limits across instances', () => {
   it('two API instances spend one Redis budget', async () => {
     const prefix = uniqueName('shared');
     const first = await appWith({ apiPerMinute: 4 }, prefix);
-    const second = await buildTestApp({ config: { frontendDist }, limits: { apiPerMinute: 4 }, sharing: first, cachePrefix: prefix });
+    const second = await buildTestApp({
+      config: { frontendDist },
+      limits: { apiPerMinute: 4 },
+      sharing: first,
+      cachePrefix: prefix,
+    });
     apps.push(second);
     const user = await registerUser(first.server);
     const on = (app: TestApp) => app.server.inject({ url: '/api/profile', headers: user.headers });

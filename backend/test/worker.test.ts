@@ -16,6 +16,7 @@ import type { SmtpSink } from './support/smtp-sink.js';
 import { createTestQueue } from './support/job-queues.js';
 import type { TestQueue } from './support/job-queues.js';
 import { eventually } from './support/eventually.js';
+import { WsClient, wsUrl } from './support/ws-client.js';
 
 const publicUrl = 'https://chat.example.test';
 let app: TestApp;
@@ -28,6 +29,7 @@ const reports: JobReport[] = [];
 beforeAll(async () => {
   // 300 ms: long enough for a test to read a notification before its job runs.
   app = await buildTestApp({ config: { emailDelayMs: 300, publicUrl } });
+  await app.server.listen({ host: '127.0.0.1', port: 0 });
   sink = await startSmtpSink();
   queue = createTestQueue();
   mailer = createSmtpMailer({ url: sink.url, from: 'messaging-app <no-reply@example.test>' });
@@ -113,6 +115,26 @@ describe('the email worker', () => {
       expect(sink.to(bob.user.email)).toHaveLength(0);
     } finally {
       await app.ctx.presence.disconnected(bob.user.id);
+    }
+  });
+
+  it('pushes notification.new to the recipient’s live socket, and emails nobody who is connected', async () => {
+    const { owner, room, members } = await roomWith(1);
+    const [bob] = members as [TestUser];
+    const socket = await WsClient.connect(wsUrl(app.server), bob.accessToken);
+    try {
+      const message = await postMessage(app.server, owner, room.id, `@${bob.user.username} live`);
+      const frame = await socket.next((f) => f.type === 'notification.new');
+      expect(frame).toMatchObject({
+        type: 'notification.new',
+        notification: { type: 'mention', messageId: message.id, roomId: room.id, actor: { id: owner.user.id } },
+      });
+      const [report] = await reportsFor(bob, 1);
+      expect(outcomeOf(report)).toEqual({ sent: 0, skipped: 'online' });
+      expect(sink.to(bob.user.email)).toHaveLength(0);
+    } finally {
+      socket.socket.close();
+      await socket.closed;
     }
   });
 

@@ -78,8 +78,16 @@ describe('the web client against the real server', () => {
     await browse.getByRole('button', { name: `Join ${roomName}` }).click();
     await bob.page.getByRole('heading', { name: roomName }).waitFor(timeout);
 
+    // Typing shows on the other side, and goes away when the message lands.
+    const aliceBox = alice.page.getByRole('textbox', { name: /^Message #/ });
+    await aliceBox.pressSequentially('Hello Bob, welcome!', { delay: 10 });
+    await bob.page.getByText('Alice Liddell is typing…').waitFor(timeout);
+    await screenshot(bob.page, '05b-typing');
+    await aliceBox.fill('Hello Bob, welcome! See https://example.com/docs.');
+    await aliceBox.press('Enter');
+    await bob.page.getByText('Alice Liddell is typing…').waitFor({ state: 'detached', ...timeout });
+
     // Live both ways.
-    await send(alice.page, 'Hello Bob, welcome! See https://example.com/docs.');
     await messages(bob.page).getByText('Hello Bob, welcome!').waitFor(timeout);
     await send(bob.page, 'Thanks Alice 👋\nGlad to be here.');
     await messages(alice.page).getByText('Glad to be here.').waitFor(timeout);
@@ -122,7 +130,10 @@ describe('the web client against the real server', () => {
     bobNetwork.restore();
     await messages(bob.page).getByText('Sent while Bob was away, part one').waitFor({ timeout: 30_000 });
     await messages(bob.page).getByText('Sent while Bob was away, part two').waitFor(timeout);
-    await bob.page.getByRole('status').filter({ hasText: 'Reconnecting…' }).waitFor({ state: 'detached', ...timeout });
+    await bob.page
+      .getByRole('status')
+      .filter({ hasText: 'Reconnecting…' })
+      .waitFor({ state: 'detached', ...timeout });
     // And the live stream works again after the resume.
     await send(alice.page, 'Welcome back');
     await messages(bob.page).getByText('Welcome back').waitFor(timeout);
@@ -140,7 +151,7 @@ describe('the web client against the real server', () => {
     await bob.context.close();
   });
 
-  it('shows the server\'s field errors on the register form', async () => {
+  it("shows the server's field errors on the register form", async () => {
     const tab = await openTab(browser, server.url);
     await tab.page.goto('/register');
     await tab.page.getByLabel('Username').fill('no spaces allowed');
@@ -157,7 +168,10 @@ describe('the web client against the real server', () => {
   });
 
   it('fits a 360 px phone, follows a dark system theme, and edits the profile', async () => {
-    const tab = await openTab(browser, server.url, { viewport: { width: 360, height: 740 }, colorScheme: 'dark' });
+    const tab = await openTab(browser, server.url, {
+      viewport: { width: 360, height: 740 },
+      colorScheme: 'dark',
+    });
     const name = uniqueName('carol');
     await registerThrough(tab.page, name, 'Carol');
     await screenshot(tab.page, '10-mobile-sidebar-dark');
@@ -165,7 +179,10 @@ describe('the web client against the real server', () => {
     const dialog = tab.page.getByRole('dialog', { name: 'Create a room' });
     await dialog.getByLabel('Name').fill(uniqueName('phone'));
     await dialog.getByRole('button', { name: 'Create room' }).click();
-    await send(tab.page, 'A long link https://example.com/' + 'segment/'.repeat(20) + ' and ' + 'z'.repeat(200));
+    await send(
+      tab.page,
+      'A long link https://example.com/' + 'segment/'.repeat(20) + ' and ' + 'z'.repeat(200),
+    );
     await send(tab.page, 'Second line from the phone');
     await messages(tab.page).getByText('Second line from the phone').waitFor(timeout);
     const overflow = await tab.page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
@@ -185,4 +202,56 @@ describe('the web client against the real server', () => {
     expectNoConsoleErrors(tab);
     await tab.context.close();
   });
+
+  it('pages older history in as the reader scrolls up, keeping their place', async () => {
+    const api = await seededRoom(server.url, 130);
+    const tab = await openTab(browser, server.url);
+    await tab.page.goto('/login');
+    await tab.page.getByLabel('Username or email').fill(api.username);
+    await tab.page.getByLabel('Password').fill('correct horse battery');
+    await tab.page.getByRole('button', { name: 'Sign in' }).click();
+    await tab.page.getByRole('link', { name: api.roomName }).click();
+    const log = messages(tab.page);
+    await log.getByText('Seeded message 130', { exact: true }).waitFor(timeout);
+    expect(await log.getByText('Seeded message 80', { exact: true }).count()).toBe(0);
+    const history = tab.page.getByLabel('Message history');
+    await history.evaluate((el) => (el.scrollTop = 0));
+    await log.getByText('Seeded message 80', { exact: true }).waitFor(timeout);
+    // The reader stays where they were: the page above does not push the view to its top.
+    expect(await history.evaluate((el) => el.scrollTop)).toBeGreaterThan(100);
+    await screenshot(tab.page, '13-older-history');
+    await history.evaluate((el) => (el.scrollTop = 0));
+    await log.getByText('Seeded message 30', { exact: true }).waitFor(timeout);
+    await history.evaluate((el) => (el.scrollTop = 0));
+    await log.getByText('Seeded message 1', { exact: true }).waitFor(timeout);
+    await tab.page.getByText(`This is the beginning of #${api.roomName}.`).waitFor(timeout);
+    expectNoConsoleErrors(tab);
+    await tab.context.close();
+  });
 });
+
+/** A user and a room with `count` messages, made through the REST API. */
+async function seededRoom(baseUrl: string, count: number) {
+  const username = uniqueName('dora');
+  const roomName = uniqueName('archive');
+  const post = async (path: string, body: unknown, token?: string) => {
+    const res = await fetch(`${baseUrl}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      body: JSON.stringify(body),
+    });
+    if (!res.ok) throw new Error(`${path} answered ${res.status}: ${await res.text()}`);
+    return (await res.json()) as Record<string, unknown>;
+  };
+  const auth = await post('/api/auth/register', {
+    username,
+    email: `${username}@example.test`,
+    password: 'correct horse battery',
+  });
+  const token = String(auth.accessToken);
+  const room = await post('/api/rooms', { name: roomName, visibility: 'private' }, token);
+  for (let i = 1; i <= count; i += 1) {
+    await post(`/api/rooms/${String(room.id)}/messages`, { body: `Seeded message ${i}` }, token);
+  }
+  return { username, roomName };
+}

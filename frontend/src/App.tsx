@@ -10,7 +10,8 @@ import { AppShell, Home, NotFound } from './components/AppShell';
 function RequireAuth() {
   const { signedIn } = useAuth();
   const location = useLocation();
-  if (!signedIn) return <Navigate to="/login" replace state={{ from: location.pathname + location.search }} />;
+  if (!signedIn)
+    return <Navigate to="/login" replace state={{ from: location.pathname + location.search }} />;
   return <Outlet />;
 }
 

@@ -25,7 +25,12 @@ export function createMemoryCacheStore(maxEntries = 50_000, now: () => number = 
         const oldest = slots.keys().next().value;
         if (oldest !== undefined) slots.delete(oldest);
       }
-      slots.set(key, { value, valueGeneration: generation, generation, expiresAt: now() + ttlSeconds * 1000 });
+      slots.set(key, {
+        value,
+        valueGeneration: generation,
+        generation,
+        expiresAt: now() + ttlSeconds * 1000,
+      });
     },
     async invalidate(key, ttlSeconds) {
       const slot = slots.get(key);

@@ -55,9 +55,19 @@ export const rateLimitPlugin = fp(
         // Health probes, docs, static files and the socket upgrade have their own controls.
         config.rateLimit = false;
       } else if (is(api.register)) {
-        config.rateLimit = { max: s.registerPerIpPerHour, timeWindow: 3_600_000, keyGenerator: byIp, hook: 'onRequest' };
+        config.rateLimit = {
+          max: s.registerPerIpPerHour,
+          timeWindow: 3_600_000,
+          keyGenerator: byIp,
+          hook: 'onRequest',
+        };
       } else if (is(api.login)) {
-        config.rateLimit = { max: s.loginPerIpPerMinute, timeWindow: 60_000, keyGenerator: byIp, hook: 'onRequest' };
+        config.rateLimit = {
+          max: s.loginPerIpPerMinute,
+          timeWindow: 60_000,
+          keyGenerator: byIp,
+          hook: 'onRequest',
+        };
         appendHook(route, 'preHandler', async (request) => {
           const account = await loginAccountKey(ctx.db, (request.body as { login: string }).login);
           loginScopes.set(request, { scope: await admitLogin(limiter, account, request.ip), account });

@@ -13,7 +13,9 @@ export interface Limiter {
 export function tooManyRequests(limit: string, retryAfterMs: number, message: string): AppError {
   rateLimited.inc({ limit });
   const seconds = Math.max(1, Math.ceil(retryAfterMs / 1000));
-  return new AppError(429, 'rate_limited', `${message}; retry in ${seconds} s`, { 'retry-after': String(seconds) });
+  return new AppError(429, 'rate_limited', `${message}; retry in ${seconds} s`, {
+    'retry-after': String(seconds),
+  });
 }
 
 /**

@@ -14,5 +14,7 @@ export async function loginAccountKey(db: Db, login: string): Promise<string> {
     .from(users)
     .where(or(sql`lower(${users.username}) = ${lower}`, eq(sql`lower(${users.email})`, lower)))
     .limit(1);
-  return user ? `user:${user.id}` : `unknown:${createHash('sha256').update(lower).digest('base64url').slice(0, 22)}`;
+  return user
+    ? `user:${user.id}`
+    : `unknown:${createHash('sha256').update(lower).digest('base64url').slice(0, 22)}`;
 }

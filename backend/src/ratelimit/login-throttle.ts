@@ -24,7 +24,10 @@ export async function admitLogin(limiter: Limiter, account: string, ip: string):
   const scope = await scopeOf(limiter, account, ip);
   const failures = await limiter.store.count(`login:fail:${scope}`);
   if (failures >= s.loginSlowdownAfter && s.loginSlowdownBaseMs > 0) {
-    const delay = Math.min(s.loginSlowdownMaxMs, s.loginSlowdownBaseMs * 2 ** (failures - s.loginSlowdownAfter));
+    const delay = Math.min(
+      s.loginSlowdownMaxMs,
+      s.loginSlowdownBaseMs * 2 ** (failures - s.loginSlowdownAfter),
+    );
     // The slot is claimed atomically, so concurrent attempts cannot all slip through one opening.
     const slot = await limiter.store.claim(`login:slot:${scope}`, delay);
     if (!slot.claimed) throw tooManyRequests('login_slowdown', slot.ttlMs, 'too many failed logins');

@@ -40,7 +40,10 @@ export function createRedisLimiterStore(redis: Redis, namespace = 'limit:'): Lim
   const k = (key: string) => namespace + key;
   return {
     async take(key, capacity, perSecond): Promise<BucketDecision> {
-      const [allowed, wait] = (await redis.eval(takeScript, 1, k(key), capacity, perSecond)) as [number, number];
+      const [allowed, wait] = (await redis.eval(takeScript, 1, k(key), capacity, perSecond)) as [
+        number,
+        number,
+      ];
       return { allowed: allowed === 1, retryAfterMs: wait };
     },
     async increment(key, windowMs) {

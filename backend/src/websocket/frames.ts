@@ -1,5 +1,6 @@
 import { ClientFrame, clientFrameTypes } from '@messaging-app/shared';
 import type { ErrorCode } from '@messaging-app/shared';
+import { findNul } from '../plugins/text-guard.js';
 
 export type ParsedFrame =
   { ok: true; frame: ClientFrame } | { ok: false; code: ErrorCode; message: string; ref?: string };
@@ -36,6 +37,11 @@ export function parseFrame(text: string): ParsedFrame {
   if (!parsed.success) {
     const message = parsed.error.issues.map((i) => `${i.path.join('.') || type}: ${i.message}`).join('; ');
     return { ok: false, code: 'validation_failed', message, ref };
+  }
+  // PostgreSQL text cannot hold NUL: refuse it here rather than fail in a query.
+  const nul = findNul(parsed.data);
+  if (nul) {
+    return { ok: false, code: 'validation_failed', message: `${nul}: NUL characters are not allowed`, ref };
   }
   return { ok: true, frame: parsed.data };
 }

@@ -135,7 +135,9 @@ describe('BOLA matrix over WebSocket', () => {
           socket.send(frame);
           cases += 1;
           if (type === 'typing' || type === 'unsubscribe') continue;
-          const answer = await socket.next((f) => f.type === 'error' || f.type === 'subscribed' || f.type === 'message.ack');
+          const answer = await socket.next(
+            (f) => f.type === 'error' || f.type === 'subscribed' || f.type === 'message.ack',
+          );
           expect(answer).toMatchObject({ type: 'error', code: 'forbidden' });
         }
       }
@@ -154,7 +156,9 @@ describe('BOLA matrix over WebSocket', () => {
       const leaked = socket.received.filter(
         (f: ServerFrame) =>
           // An unsubscribe is acknowledged whatever the room: it carries nothing of the room.
-          !['error', 'unsubscribed'].includes(f.type) && 'roomId' in f && [world.privateRoom.id, world.publicRoom.id].includes(f.roomId),
+          !['error', 'unsubscribed'].includes(f.type) &&
+          'roomId' in f &&
+          [world.privateRoom.id, world.publicRoom.id].includes(f.roomId),
       );
       delivered += leaked.length;
       expect(JSON.stringify(socket.received)).not.toContain(world.secret);

@@ -68,7 +68,9 @@ describe.each([
     const statuses = await attack(app, victim, 1000);
     const verified = (await verifications()) - start;
     const outcome = Object.fromEntries(statuses);
-    console.log(`[attack:brute-force] ${JSON.stringify(limits)} attempts=1000 verifications=${verified} statuses=${JSON.stringify(outcome)}`);
+    console.log(
+      `[attack:brute-force] ${JSON.stringify(limits)} attempts=1000 verifications=${verified} statuses=${JSON.stringify(outcome)}`,
+    );
     expect(verified).toBeLessThanOrEqual(100);
     expect(statuses.get(200) ?? 0).toBe(0);
     expect((statuses.get(401) ?? 0) + (statuses.get(429) ?? 0)).toBe(1000);

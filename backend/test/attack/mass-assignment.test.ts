@@ -55,7 +55,10 @@ interface Scene {
 }
 
 /** A valid call of every write endpoint: a new write endpoint must be added here. */
-function valid(name: string, scene: Scene): { params?: Record<string, string>; body: Record<string, unknown> } | null {
+function valid(
+  name: string,
+  scene: Scene,
+): { params?: Record<string, string>; body: Record<string, unknown> } | null {
   const username = uniqueName();
   const calls: Record<string, { params?: Record<string, string>; body: Record<string, unknown> } | null> = {
     register: { body: { username, email: `${username}@example.test`, password: 'correct horse battery' } },
@@ -81,14 +84,19 @@ describe('mass assignment', () => {
     const otherRoom = await createRoom(app.server, other, { visibility: 'private' });
     await postMessage(app.server, user, room.id, 'first');
     const scene: Scene = { user, other, room, otherRoom };
-    const writes = Object.entries(api).filter(([, e]) => (e as Endpoint).body !== undefined) as Array<[string, Endpoint]>;
+    const writes = Object.entries(api).filter(([, e]) => (e as Endpoint).body !== undefined) as Array<
+      [string, Endpoint]
+    >;
     const outcomes: Record<string, number> = {};
     let sent = 0;
     for (const [name, endpoint] of writes) {
       const call = valid(name, scene);
       if (!call) continue;
       // The endpoint's own fields win, so each extra is one the endpoint does not take.
-      const payload = JSON.stringify({ ...extras({ userId: other.user.id, roomId: otherRoom.id }), ...call.body });
+      const payload = JSON.stringify({
+        ...extras({ userId: other.user.id, roomId: otherRoom.id }),
+        ...call.body,
+      });
       // Raw `__proto__` / `constructor.prototype` keys, as a hand-written body carries them: refused outright.
       const withProto = payload.replace(/^\{/, '{"__proto__":{"isAdmin":true},');
       const withConstructor = payload.replace(/^\{/, '{"constructor":{"prototype":{"isAdmin":true}},');
@@ -143,7 +151,10 @@ describe('mass assignment', () => {
       expect(message.seq).toBeLessThan(100);
     }
     // The other user's private room gained nothing, and Object.prototype was not polluted.
-    const otherMessages = await app.server.inject({ url: `/api/rooms/${otherRoom.id}/messages`, headers: other.headers });
+    const otherMessages = await app.server.inject({
+      url: `/api/rooms/${otherRoom.id}/messages`,
+      headers: other.headers,
+    });
     expect(otherMessages.json<{ messages: unknown[] }>().messages).toEqual([]);
     expect(({} as Record<string, unknown>).isAdmin).toBeUndefined();
     // The stored password is still the real one.
@@ -153,6 +164,8 @@ describe('mass assignment', () => {
       payload: { login: user.user.username, password: user.password },
     });
     expect(login.statusCode).toBe(200);
-    console.log(`[attack:mass-assignment] writes=${sent} extraFields=${Object.keys(extras({ userId: '', roomId: '' })).length} outcomes=${Object.keys(outcomes).join(',')}`);
+    console.log(
+      `[attack:mass-assignment] writes=${sent} extraFields=${Object.keys(extras({ userId: '', roomId: '' })).length} outcomes=${Object.keys(outcomes).join(',')}`,
+    );
   });
 });

@@ -43,7 +43,10 @@ async function sign(
 }
 
 async function expectRefused(name: string, token: string, code?: string) {
-  const response = await app.server.inject({ url: '/api/profile', headers: { authorization: `Bearer ${token}` } });
+  const response = await app.server.inject({
+    url: '/api/profile',
+    headers: { authorization: `Bearer ${token}` },
+  });
   expect(response.statusCode, name).toBe(401);
   if (code) expect(problemOf(response).code, name).toBe(code);
   refused.push(name);
@@ -59,7 +62,11 @@ describe('access tokens', () => {
   });
 
   it('an expired token is refused', async () => {
-    await expectRefused('expired', await sign({}, { exp: Math.floor(Date.now() / 1000) - 5 }), 'token_expired');
+    await expectRefused(
+      'expired',
+      await sign({}, { exp: Math.floor(Date.now() / 1000) - 5 }),
+      'token_expired',
+    );
   });
 
   it('a tampered token is refused', async () => {
@@ -88,7 +95,12 @@ describe('access tokens', () => {
 
   it('a token whose session was revoked by logout is refused at once', async () => {
     const victim = await registerUser(app.server);
-    const logout = await app.server.inject({ method: 'POST', url: '/api/auth/logout', headers: victim.headers, payload: {} });
+    const logout = await app.server.inject({
+      method: 'POST',
+      url: '/api/auth/logout',
+      headers: victim.headers,
+      payload: {},
+    });
     expect(logout.statusCode).toBe(204);
     await expectRefused('revoked by logout', victim.accessToken, 'session_revoked');
   });
@@ -109,7 +121,11 @@ describe('access tokens', () => {
     });
     expect(change.statusCode).toBe(200);
     await expectRefused('revoked by password change', stolen.accessToken, 'session_revoked');
-    const refresh = await app.server.inject({ method: 'POST', url: '/api/auth/refresh', payload: { refreshToken: stolen.refreshToken } });
+    const refresh = await app.server.inject({
+      method: 'POST',
+      url: '/api/auth/refresh',
+      payload: { refreshToken: stolen.refreshToken },
+    });
     expect(refresh.statusCode).toBe(401);
   });
 });

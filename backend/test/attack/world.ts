@@ -22,7 +22,10 @@ export interface World {
 export async function buildWorld(server: FastifyInstance): Promise<World> {
   const owner = await registerUser(server);
   const member = await registerUser(server);
-  const privateRoom = await createRoom(server, owner, { visibility: 'private', name: uniqueName('secretroom') });
+  const privateRoom = await createRoom(server, owner, {
+    visibility: 'private',
+    name: uniqueName('secretroom'),
+  });
   const publicRoom = await createRoom(server, owner, { visibility: 'public' });
   const attackers = {
     outsider: await registerUser(server),
@@ -61,7 +64,11 @@ export async function buildWorld(server: FastifyInstance): Promise<World> {
 export async function snapshot(server: FastifyInstance, world: World): Promise<string> {
   const parts = [];
   for (const room of [world.privateRoom, world.publicRoom]) {
-    for (const url of [`/api/rooms/${room.id}`, `/api/rooms/${room.id}/participants`, `/api/rooms/${room.id}/messages`]) {
+    for (const url of [
+      `/api/rooms/${room.id}`,
+      `/api/rooms/${room.id}/participants`,
+      `/api/rooms/${room.id}/messages`,
+    ]) {
       const response = await server.inject({ url, headers: world.owner.headers });
       const body = response.json<Record<string, unknown>>();
       // Online status is presence, not state.

@@ -31,6 +31,12 @@ interface Def {
   valueType?: z.ZodType;
 }
 
+/** A part a schema's kind always has; its absence means zod's internals changed under us. */
+function must<T>(value: T | undefined, what: string): T {
+  if (value === undefined) throw new Error(`zod schema without ${what}`);
+  return value;
+}
+
 const defOf = (schema: z.ZodType) => (schema as unknown as { _zod: { def: Def } })._zod.def;
 const checksOf = (def: Def) => (def.checks ?? []).map((c) => c._zod.def);
 
@@ -49,7 +55,15 @@ function stringArbitrary(def: Def, hints: ArbitraryHints): fc.Arbitrary<string> 
   }
   // Mostly short, sometimes at the limit: boundaries are where validation goes wrong.
   return fc.oneof(
-    { weight: 5, arbitrary: fc.string({ minLength: min, maxLength: Math.min(max, Math.max(min, 40)), unit: 'grapheme' }) },
+    {
+      weight: 5,
+      arbitrary: fc.string({ minLength: min, maxLength: Math.min(max, Math.max(min, 40)), unit: 'grapheme' }),
+    },
+    // Any code point, control characters and lone surrogates included: still a string of the right length.
+    {
+      weight: 1,
+      arbitrary: fc.string({ minLength: min, maxLength: Math.min(max, Math.max(min, 20)), unit: 'binary' }),
+    },
     { weight: 1, arbitrary: fc.constant('x'.repeat(max)) },
     { weight: 1, arbitrary: fc.constant('x'.repeat(Math.max(min, 1))) },
   );
@@ -78,7 +92,9 @@ export function arbitraryOf(schema: z.ZodType, hints: ArbitraryHints): fc.Arbitr
   switch (def.type) {
     case 'object': {
       const shape = def.shape ?? {};
-      const required = Object.keys(shape).filter((k) => !['optional', 'default'].includes(defOf(shape[k]!).type));
+      const required = Object.keys(shape).filter(
+        (k) => !['optional', 'default'].includes(defOf(must(shape[k], k)).type),
+      );
       const parts = Object.fromEntries(Object.entries(shape).map(([k, v]) => [k, arbitraryOf(v, hints)]));
       return fc.record(parts, { requiredKeys: required });
     }
@@ -87,11 +103,11 @@ export function arbitraryOf(schema: z.ZodType, hints: ArbitraryHints): fc.Arbitr
     case 'prefault':
     case 'readonly':
     case 'catch':
-      return arbitraryOf(def.innerType!, hints);
+      return arbitraryOf(must(def.innerType, 'innerType'), hints);
     case 'nullable':
-      return fc.oneof(fc.constant(null), arbitraryOf(def.innerType!, hints));
+      return fc.oneof(fc.constant(null), arbitraryOf(must(def.innerType, 'innerType'), hints));
     case 'pipe':
-      return arbitraryOf(def.in!, hints);
+      return arbitraryOf(must(def.in, 'in'), hints);
     case 'string':
       return stringArbitrary(def, hints);
     case 'number':
@@ -104,11 +120,15 @@ export function arbitraryOf(schema: z.ZodType, hints: ArbitraryHints): fc.Arbitr
     case 'literal':
       return fc.constantFrom(...(def.values ?? []));
     case 'array':
-      return fc.array(arbitraryOf(def.element!, hints), { maxLength: 5 });
+      return fc.array(arbitraryOf(must(def.element, 'element'), hints), { maxLength: 5 });
     case 'union':
       return fc.oneof(...(def.options ?? []).map((o) => arbitraryOf(o, hints)));
     case 'record':
-      return fc.dictionary(fc.string({ maxLength: 10 }), arbitraryOf(def.valueType!, hints), { maxKeys: 4 });
+      return fc.dictionary(
+        fc.string({ maxLength: 10 }),
+        arbitraryOf(must(def.valueType, 'valueType'), hints),
+        { maxKeys: 4 },
+      );
     case 'null':
       return fc.constant(null);
     default:
@@ -119,7 +139,16 @@ export function arbitraryOf(schema: z.ZodType, hints: ArbitraryHints): fc.Arbitr
 /** A hostile value: anything at all, including the shapes that break naive parsers. */
 const hostile = fc.oneof(
   fc.anything({ maxDepth: 3 }),
-  fc.constantFrom('', ' ', '\u0000', '%00', '../../etc/passwd', "' OR 1=1 --", '<script>alert(1)</script>', '${7*7}'),
+  fc.constantFrom(
+    '',
+    ' ',
+    '\u0000',
+    '%00',
+    '../../etc/passwd',
+    "' OR 1=1 --",
+    '<script>alert(1)</script>',
+    '${7*7}',
+  ),
   fc.constantFrom(-1, 0, 1.5, Number.MAX_SAFE_INTEGER + 2, -0, 1e308, true, null, [], {}),
   fc.string({ maxLength: 300, unit: 'binary' }),
 );
@@ -131,15 +160,16 @@ const hostile = fc.oneof(
 export function malformedOf(schema: z.ZodType, hints: ArbitraryHints): fc.Arbitrary<unknown> {
   return fc.oneof(
     hostile,
-    fc.tuple(arbitraryOf(schema, hints), fc.nat(), hostile, fc.boolean()).map(([value, n, replacement, drop]) => {
-      if (value === null || typeof value !== 'object' || Array.isArray(value)) return replacement;
-      const record = { ...(value as Record<string, unknown>) };
-      const keys = Object.keys(record);
-      if (keys.length === 0) return { [`k${n}`]: replacement };
-      const key = keys[n % keys.length]!;
-      if (drop) delete record[key];
-      else record[key] = replacement;
-      return record;
-    }),
+    fc
+      .tuple(arbitraryOf(schema, hints), fc.nat(), hostile, fc.boolean())
+      .map(([value, n, replacement, drop]) => {
+        if (value === null || typeof value !== 'object' || Array.isArray(value)) return replacement;
+        const record = value as Record<string, unknown>;
+        const keys = Object.keys(record);
+        if (keys.length === 0) return { [`k${n}`]: replacement };
+        const key = keys[n % keys.length];
+        if (drop) return Object.fromEntries(Object.entries(record).filter(([k]) => k !== key));
+        return { ...record, [String(key)]: replacement };
+      }),
   );
 }

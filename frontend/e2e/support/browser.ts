@@ -30,14 +30,26 @@ export interface Tab {
 }
 
 /** A fresh browser profile (its own storage, so its own user) with one page watched for errors. */
-export async function openTab(browser: Browser, baseURL: string, options: BrowserContextOptions = {}): Promise<Tab> {
+export async function openTab(
+  browser: Browser,
+  baseURL: string,
+  options: BrowserContextOptions = {},
+): Promise<Tab> {
   const context = await browser.newContext({ baseURL, viewport: { width: 1200, height: 800 }, ...options });
   const page = await context.newPage();
   const errors: string[] = [];
   page.on('console', (message) => {
     if (message.type() === 'error') errors.push(message.text());
+    if (process.env.E2E_DEBUG) console.log(`[${message.type()}] ${message.text()}`);
   });
   page.on('pageerror', (error) => errors.push(error.message));
+  if (process.env.E2E_DEBUG) {
+    page.on('websocket', (ws) => {
+      ws.on('framesent', (f) => console.log(`> ${String(f.payload).slice(0, 160)}`));
+      ws.on('framereceived', (f) => console.log(`< ${String(f.payload).slice(0, 160)}`));
+      ws.on('close', () => console.log('ws closed'));
+    });
+  }
   return { context, page, errors };
 }
 

@@ -18,7 +18,9 @@ function run(command: string, args: string[], cwd: string): Promise<void> {
   return new Promise((done, fail) => {
     const child = spawn(command, args, { cwd, stdio: ['ignore', 'ignore', 'inherit'] });
     child.once('error', fail);
-    child.once('exit', (code) => (code === 0 ? done() : fail(new Error(`${args.join(' ')} exited with ${code}`))));
+    child.once('exit', (code) =>
+      code === 0 ? done() : fail(new Error(`${args.join(' ')} exited with ${code}`)),
+    );
   });
 }
 
@@ -66,7 +68,19 @@ async function waitReady(url: string, child: ChildProcess, timeoutMs: number): P
 export async function startServer(): Promise<RunningServer> {
   const work = mkdtempSync(join(tmpdir(), 'messaging-e2e-'));
   const dist = join(work, 'dist');
-  await run(process.execPath, [join(repoRoot, 'node_modules/vite/bin/vite.js'), 'build', '--outDir', dist, '--emptyOutDir', '--logLevel', 'warn'], frontendDir);
+  await run(
+    process.execPath,
+    [
+      join(repoRoot, 'node_modules/vite/bin/vite.js'),
+      'build',
+      '--outDir',
+      dist,
+      '--emptyOutDir',
+      '--logLevel',
+      'warn',
+    ],
+    frontendDir,
+  );
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const env: NodeJS.ProcessEnv = {
@@ -79,12 +93,20 @@ export async function startServer(): Promise<RunningServer> {
     EMAIL_DELAY: '0.2',
     LOG_LEVEL: 'warn',
     FRONTEND_DIST: dist,
+    // The browser tests seed history through the API faster than a person types.
+    RATE_LIMIT_MESSAGES_PER_SECOND: '1000',
+    RATE_LIMIT_MESSAGE_BURST: '1000',
+    RATE_LIMIT_REGISTER_PER_IP_PER_HOUR: '1000',
   };
-  const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', 'backend/src/main.ts', 'all'], {
-    cwd: repoRoot,
-    env,
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['--conditions=source', '--import', 'tsx', 'backend/src/main.ts', 'all'],
+    {
+      cwd: repoRoot,
+      env,
+      stdio: ['ignore', 'ignore', 'inherit'],
+    },
+  );
   try {
     await waitReady(url, child, 90_000);
   } catch (error) {

@@ -1,10 +1,27 @@
 import { useEffect, useId, useRef } from 'react';
-import type { ReactNode } from 'react';
+import type { KeyboardEvent, ReactNode } from 'react';
 
 interface Props {
   title: string;
   onClose(): void;
   children: ReactNode;
+}
+
+const focusable = 'a[href], button:not(:disabled), input:not(:disabled), select, textarea, [tabindex="0"]';
+
+/** Tab from the last control wraps to the first, Shift+Tab from the first to the last. */
+function keepFocusInside(event: KeyboardEvent, panel: HTMLElement | null) {
+  const items = panel ? [...panel.querySelectorAll<HTMLElement>(focusable)] : [];
+  const first = items[0];
+  const last = items.at(-1);
+  if (!first || !last) return;
+  if (event.shiftKey && document.activeElement === first) {
+    event.preventDefault();
+    last.focus();
+  } else if (!event.shiftKey && document.activeElement === last) {
+    event.preventDefault();
+    first.focus();
+  }
 }
 
 /** A modal dialog: labelled by its title, closed by Escape or the backdrop, focus moved inside and restored. */
@@ -14,7 +31,9 @@ export function Dialog({ title, onClose, children }: Props) {
 
   useEffect(() => {
     const previous = document.activeElement as HTMLElement | null;
-    const first = panel.current?.querySelector<HTMLElement>('input, textarea, select, button:not(.dialog-close)');
+    const first = panel.current?.querySelector<HTMLElement>(
+      'input, textarea, select, button:not(.dialog-close)',
+    );
     first?.focus();
     return () => previous?.focus();
   }, []);
@@ -34,6 +53,7 @@ export function Dialog({ title, onClose, children }: Props) {
         aria-labelledby={titleId}
         onKeyDown={(event) => {
           if (event.key === 'Escape') onClose();
+          if (event.key === 'Tab') keepFocusInside(event, panel.current);
         }}
       >
         <header className="dialog-header">

@@ -33,7 +33,12 @@ export function Sidebar() {
       </NavLink>
       <div className="sidebar-section">
         <h2>Rooms</h2>
-        <button type="button" className="icon-button" aria-label="Create room" onClick={() => setDialog('create')}>
+        <button
+          type="button"
+          className="icon-button"
+          aria-label="Create room"
+          onClick={() => setDialog('create')}
+        >
           +
         </button>
       </div>

@@ -13,19 +13,21 @@ export function TextField({ label, error, hint, id, ...input }: Props) {
   const inputId = id ?? fallbackId;
   const errorId = `${inputId}-error`;
   const hintId = `${inputId}-hint`;
-  const describedBy = [error ? errorId : null, hint ? hintId : null].filter(Boolean).join(' ') || undefined;
+  // The error replaces the hint: it usually restates the same rule, more urgently.
+  const showHint = hint && !error;
+  const describedBy = error ? errorId : showHint ? hintId : undefined;
   return (
     <div className="field">
       <label htmlFor={inputId}>{label}</label>
       <input id={inputId} aria-invalid={error ? true : undefined} aria-describedby={describedBy} {...input} />
-      {hint && (
+      {showHint && (
         <p id={hintId} className="field-hint">
           {hint}
         </p>
       )}
       {error && (
         <p id={errorId} className="field-error">
-          {error}
+          {error.charAt(0).toUpperCase() + error.slice(1)}
         </p>
       )}
     </div>

@@ -46,7 +46,8 @@ export function applyFrame(queryClient: QueryClient, frame: ServerFrame, myUserI
             }
           : page,
       );
-      if (frame.notification.type === 'room_invite') void queryClient.invalidateQueries({ queryKey: roomsKey });
+      if (frame.notification.type === 'room_invite')
+        void queryClient.invalidateQueries({ queryKey: roomsKey });
       return;
     case 'ready':
       // Presence changes and notifications are not replayed: whatever happened while away is refetched.

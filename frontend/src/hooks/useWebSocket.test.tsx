@@ -3,6 +3,7 @@ import { act, screen, waitFor } from '@testing-library/react';
 import { renderApp } from '../test/render';
 import { aMessage, aNotification, aProfile, aRoom, aUser } from '../test/factories';
 import type { FakeSocket } from '../test/fakeSocket';
+import type { Notification } from '@messaging-app/shared';
 
 const me = aProfile();
 const ada = aUser({ displayName: 'Ada' });
@@ -23,9 +24,21 @@ describe('useWebSocket', () => {
     await screen.findByRole('link', { name: 'general' });
     const socket = sockets.last();
     ready(socket);
-    await waitFor(() => expect(socket.sentOfType('subscribe')).toEqual([{ type: 'subscribe', roomId: room.id, afterSeq: 4 }]));
-    socket.receive({ type: 'message.new', roomId: room.id, seq: 5, message: aMessage(room.id, 5, { sender: ada }) });
-    socket.receive({ type: 'message.new', roomId: room.id, seq: 6, message: aMessage(room.id, 6, { sender: ada }) });
+    await waitFor(() =>
+      expect(socket.sentOfType('subscribe')).toEqual([{ type: 'subscribe', roomId: room.id, afterSeq: 4 }]),
+    );
+    socket.receive({
+      type: 'message.new',
+      roomId: room.id,
+      seq: 5,
+      message: aMessage(room.id, 5, { sender: ada }),
+    });
+    socket.receive({
+      type: 'message.new',
+      roomId: room.id,
+      seq: 6,
+      message: aMessage(room.id, 6, { sender: ada }),
+    });
     expect(await screen.findByRole('link', { name: 'general, 2 unread' })).toBeInTheDocument();
   });
 
@@ -36,7 +49,12 @@ describe('useWebSocket', () => {
     const first = sockets.last();
     ready(first);
     await waitFor(() => expect(first.sentOfType('subscribe')).toHaveLength(1));
-    first.receive({ type: 'message.new', roomId: room.id, seq: 2, message: aMessage(room.id, 2, { sender: ada }) });
+    first.receive({
+      type: 'message.new',
+      roomId: room.id,
+      seq: 2,
+      message: aMessage(room.id, 2, { sender: ada }),
+    });
     act(() => first.drop(1006));
     expect(await screen.findByRole('status')).toHaveTextContent('Reconnecting…');
     await waitFor(() => expect(sockets.sockets).toHaveLength(2), { timeout: 3000 });
@@ -45,24 +63,49 @@ describe('useWebSocket', () => {
     expect(second.sentOfType('subscribe')).toEqual([{ type: 'subscribe', roomId: room.id, afterSeq: 2 }]);
     await waitFor(() => expect(screen.getByRole('status')).toHaveTextContent(''));
     // The replayed event the server sends after the resume is counted once.
-    second.receive({ type: 'message.new', roomId: room.id, seq: 2, message: aMessage(room.id, 2, { sender: ada }) });
-    second.receive({ type: 'message.new', roomId: room.id, seq: 3, message: aMessage(room.id, 3, { sender: ada }) });
+    second.receive({
+      type: 'message.new',
+      roomId: room.id,
+      seq: 2,
+      message: aMessage(room.id, 2, { sender: ada }),
+    });
+    second.receive({
+      type: 'message.new',
+      roomId: room.id,
+      seq: 3,
+      message: aMessage(room.id, 3, { sender: ada }),
+    });
     expect(await screen.findByRole('link', { name: 'general, 2 unread' })).toBeInTheDocument();
   });
 
   it('raises the notification badge when a mention arrives', async () => {
-    const { sockets } = renderApp({ me });
+    const stored: Notification[] = [];
+    const { sockets, queryClient } = renderApp({
+      me,
+      handlers: {
+        listNotifications: () => ({
+          body: { notifications: stored, unreadCount: stored.length, hasMore: false },
+        }),
+      },
+    });
     await screen.findByRole('link', { name: 'Notifications' });
     const socket = sockets.last();
     ready(socket);
-    socket.receive({ type: 'notification.new', notification: aNotification() });
+    // A (re)connect refetches notifications; let that settle so the test controls the order.
+    await waitFor(() => expect(queryClient.isFetching()).toBe(0));
+    // As on the server: the notification is stored before it is pushed.
+    const mention = aNotification();
+    stored.push(mention);
+    socket.receive({ type: 'notification.new', notification: mention });
     expect(await screen.findByRole('link', { name: 'Notifications, 1 unread' })).toBeInTheDocument();
   });
 
   it('refreshes the access token once when the socket is refused, and signs out when refresh fails', async () => {
     const { sockets, server } = renderApp({
       me,
-      handlers: { refresh: () => ({ status: 401, body: { status: 401, code: 'unauthorized', detail: 'spent' } }) },
+      handlers: {
+        refresh: () => ({ status: 401, body: { status: 401, code: 'unauthorized', detail: 'spent' } }),
+      },
     });
     await screen.findByRole('link', { name: 'Notifications' });
     const socket = sockets.last();

@@ -6,11 +6,22 @@ const id = () => crypto.randomUUID();
 
 export function aUser(overrides: Partial<User> = {}): User {
   const i = next();
-  return { id: id(), username: `user${i}`, displayName: `User ${i}`, createdAt: new Date().toISOString(), ...overrides };
+  return {
+    id: id(),
+    username: `user${i}`,
+    displayName: `User ${i}`,
+    createdAt: new Date().toISOString(),
+    ...overrides,
+  };
 }
 
 export function aProfile(overrides: Partial<Profile> = {}): Profile {
-  return { ...aUser(), email: `me${next()}@example.test`, notificationPrefs: { email: 'mentions' }, ...overrides };
+  return {
+    ...aUser(),
+    email: `me${next()}@example.test`,
+    notificationPrefs: { email: 'mentions' },
+    ...overrides,
+  };
 }
 
 export function aRoom(overrides: Partial<MyRoom> = {}): MyRoom {

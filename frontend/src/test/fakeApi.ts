@@ -28,8 +28,16 @@ function match(pattern: string, path: string): Record<string, string> | null {
 }
 
 /** A problem+json answer like the server's. */
-export function problem(status: number, code: string, detail: string, errors?: { path: string; message: string }[]) {
-  return { status, body: { type: `urn:messaging-app:problem:${code}`, title: 'Error', status, detail, code, errors } };
+export function problem(
+  status: number,
+  code: string,
+  detail: string,
+  errors?: { path: string; message: string }[],
+) {
+  return {
+    status,
+    body: { type: `urn:messaging-app:problem:${code}`, title: 'Error', status, detail, code, errors },
+  };
 }
 
 /**

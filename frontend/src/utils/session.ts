@@ -2,6 +2,8 @@
 export interface Tokens {
   accessToken: string;
   refreshToken: string;
+  /** When the access token expires (ms since the epoch), so it can be renewed before a call fails. */
+  expiresAt?: number;
 }
 
 const storageKey = 'messaging-app.session';
@@ -20,7 +22,9 @@ function read(): Tokens | null {
     typeof parsed.accessToken === 'string' &&
     typeof parsed.refreshToken === 'string'
   ) {
-    return { accessToken: parsed.accessToken, refreshToken: parsed.refreshToken };
+    const expiresAt =
+      'expiresAt' in parsed && typeof parsed.expiresAt === 'number' ? parsed.expiresAt : undefined;
+    return { accessToken: parsed.accessToken, refreshToken: parsed.refreshToken, expiresAt };
   }
   return null;
 }
@@ -38,6 +42,15 @@ if (typeof window !== 'undefined') {
     current = read();
     emit();
   });
+}
+
+/** The tokens of an auth response, with the access token's expiry made absolute. */
+export function tokensOf(response: { accessToken: string; refreshToken: string; expiresIn: number }): Tokens {
+  return {
+    accessToken: response.accessToken,
+    refreshToken: response.refreshToken,
+    expiresAt: Date.now() + response.expiresIn * 1000,
+  };
 }
 
 export const session = {

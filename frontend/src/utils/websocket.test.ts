@@ -33,7 +33,12 @@ function connect(setupResult: ReturnType<typeof setup>) {
   return socket;
 }
 
-const event = (seq: number): RoomEventFrame => ({ type: 'message.new', roomId, seq, message: aMessage(roomId, seq) });
+const event = (seq: number): RoomEventFrame => ({
+  type: 'message.new',
+  roomId,
+  seq,
+  message: aMessage(roomId, seq),
+});
 
 beforeEach(() => {
   vi.useFakeTimers();
@@ -96,7 +101,9 @@ describe('SocketClient', () => {
     expect(second.sentOfType('subscribe')).toEqual([{ type: 'subscribe', roomId, afterSeq: 4 }]);
     second.receive(event(4));
     second.receive(event(5));
-    const seqs = s.frames.filter((f): f is RoomEventFrame => (f as RoomEventFrame).type === 'message.new').map((f) => f.seq);
+    const seqs = s.frames
+      .filter((f): f is RoomEventFrame => (f as RoomEventFrame).type === 'message.new')
+      .map((f) => f.seq);
     expect(seqs).toEqual([3, 4, 5]);
   });
 

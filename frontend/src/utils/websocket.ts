@@ -258,7 +258,9 @@ export class SocketClient {
 
   private sendSubscribe(roomId: string) {
     const afterSeq = this.lastSeq.get(roomId);
-    this.send(afterSeq === undefined ? { type: 'subscribe', roomId } : { type: 'subscribe', roomId, afterSeq });
+    this.send(
+      afterSeq === undefined ? { type: 'subscribe', roomId } : { type: 'subscribe', roomId, afterSeq },
+    );
   }
 
   private startPings() {

@@ -25,12 +25,14 @@ function messageIdOf(ids: string[], publicUrl: string): string {
  * offline everywhere and their preferences allow. Pending means unread, not emailed yet, its
  * message not deleted and the recipient still in the room.
  *
- * Exactly once: the rows are locked and `emailed_at` written, uncommitted, BEFORE the SMTP
- * hand-off; the commit follows the server's acceptance at once. A failed send rolls the marks back
- * (the job is retried); a crash before acceptance aborts the transaction (the job is redelivered);
- * a concurrent job for the same recipient skips the locked rows. What remains is the instant
- * between the SMTP server's "250" reaching us and our COMMIT leaving: no sender can close that
- * (SMTP has no two-phase commit), so the Message-ID is stable and a receiver may drop the copy.
+ * Exactly once, as far as SMTP allows (it has no two-phase commit): the rows are locked and
+ * marked `emailed_at` in a transaction, the mail is staged (envelope and body transferred, the
+ * final "." held back), and then the end of the mail and the COMMIT leave together, in one tick.
+ * A crash before that point leaves an unfinished mail, which the server discards, and an aborted
+ * transaction, so the redelivered job sends it once; a crash after it leaves both done. A
+ * concurrent job for the same recipient skips the locked rows. If the server refuses the ended
+ * mail, the marks are cleared again and the job is retried. The Message-ID is stable, so a
+ * receiver can still drop the copy that the remaining microsecond could produce.
  */
 export async function sendEmailDigest(ctx: AppContext, mailer: Mailer, userId: string): Promise<DigestOutcome> {
   const [recipient] = await ctx.db
@@ -43,7 +45,7 @@ export async function sendEmailDigest(ctx: AppContext, mailer: Mailer, userId: s
   if (recipient.prefs.email === 'off') return { sent: 0, skipped: 'prefs_off' };
   if ((await ctx.presence.online([userId])).has(userId)) return { sent: 0, skipped: 'online' };
 
-  return ctx.db.transaction(async (tx) => {
+  const staged = await ctx.db.transaction(async (tx) => {
     const rows = await tx
       .select({
         id: notifications.id,
@@ -76,7 +78,7 @@ export async function sendEmailDigest(ctx: AppContext, mailer: Mailer, userId: s
       .limit(digestMax)
       // Another worker holding some of these rows is emailing them right now: leave them to it.
       .for('update', { of: notifications, skipLocked: true });
-    if (rows.length === 0) return { sent: 0, skipped: 'nothing_pending' as const };
+    if (rows.length === 0) return null;
 
     const items: DigestItem[] = rows.map((r) => ({
       type: r.type,
@@ -90,7 +92,18 @@ export async function sendEmailDigest(ctx: AppContext, mailer: Mailer, userId: s
     const ids = rows.map((r) => r.id);
     const rendered = renderDigest({ recipientName: recipient.displayName, items, publicUrl: ctx.config.publicUrl });
     await tx.update(notifications).set({ emailedAt: new Date() }).where(inArray(notifications.id, ids));
-    await mailer.send({ to: recipient.email, ...rendered, messageId: messageIdOf(ids, ctx.config.publicUrl) });
-    return { sent: rows.length };
+    const mail = await mailer.stage({ to: recipient.email, ...rendered, messageId: messageIdOf(ids, ctx.config.publicUrl) });
+    // The final "." goes out now; the COMMIT follows when this callback returns, in the same tick.
+    const accepted = mail.finish();
+    accepted.catch(() => undefined);
+    return { ids, accepted };
   });
+  if (!staged) return { sent: 0, skipped: 'nothing_pending' };
+  try {
+    await staged.accepted;
+  } catch (error) {
+    await ctx.db.update(notifications).set({ emailedAt: null }).where(inArray(notifications.id, staged.ids));
+    throw error;
+  }
+  return { sent: staged.ids.length };
 }

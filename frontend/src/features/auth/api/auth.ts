@@ -1,4 +1,10 @@
-import type { AuthResponse, LoginBody, Profile, RegisterBody, UpdateProfileBody } from '@messaging-app/shared';
+import type {
+  AuthResponse,
+  LoginBody,
+  Profile,
+  RegisterBody,
+  UpdateProfileBody,
+} from '@messaging-app/shared';
 import { call } from '../../../utils/api';
 import { session } from '../../../utils/session';
 

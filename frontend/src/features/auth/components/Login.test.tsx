@@ -21,7 +21,7 @@ describe('Login', () => {
     await userEvent.click(screen.getByRole('button', { name: 'Sign in' }));
     expect(await screen.findByRole('heading', { name: 'Welcome' })).toBeInTheDocument();
     expect(server.callsTo('login')[0]?.body).toEqual({ login: 'ada', password: 'correct horse' });
-    expect(session.get()).toEqual({ accessToken: 'a', refreshToken: 'r' });
+    expect(session.get()).toMatchObject({ accessToken: 'a', refreshToken: 'r' });
   });
 
   it('says so when the credentials are wrong, and stays signed out', async () => {
@@ -41,13 +41,15 @@ describe('Login', () => {
       route: '/login',
       handlers: {
         login: () =>
-          problem(400, 'validation_failed', 'body.login: required', [{ path: 'body.login', message: 'is required' }]),
+          problem(400, 'validation_failed', 'body.login: required', [
+            { path: 'body.login', message: 'is required' },
+          ]),
       },
     });
     await userEvent.click(screen.getByRole('button', { name: 'Sign in' }));
     const field = screen.getByLabelText('Username or email');
-    expect(await screen.findByText('is required')).toBeInTheDocument();
+    expect(await screen.findByText('Is required')).toBeInTheDocument();
     expect(field).toHaveAttribute('aria-invalid', 'true');
-    expect(field).toHaveAccessibleDescription('is required');
+    expect(field).toHaveAccessibleDescription('Is required');
   });
 });

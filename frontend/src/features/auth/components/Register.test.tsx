@@ -8,7 +8,8 @@ import { aProfile } from '../../../test/factories';
 async function fill(values: { username: string; email: string; password: string; displayName?: string }) {
   await userEvent.type(screen.getByLabelText('Username'), values.username);
   await userEvent.type(screen.getByLabelText('Email'), values.email);
-  if (values.displayName) await userEvent.type(screen.getByLabelText('Display name (optional)'), values.displayName);
+  if (values.displayName)
+    await userEvent.type(screen.getByLabelText('Display name (optional)'), values.displayName);
   await userEvent.type(screen.getByLabelText('Password'), values.password);
   await userEvent.click(screen.getByRole('button', { name: 'Create account' }));
 }
@@ -19,11 +20,19 @@ describe('Register', () => {
     const { server } = renderApp({
       route: '/register',
       handlers: {
-        register: () => ({ status: 201, body: { user, accessToken: 'a', refreshToken: 'r', expiresIn: 900 } }),
+        register: () => ({
+          status: 201,
+          body: { user, accessToken: 'a', refreshToken: 'r', expiresIn: 900 },
+        }),
         getProfile: () => ({ body: user }),
       },
     });
-    await fill({ username: 'linus', email: 'linus@example.test', password: 'long enough', displayName: 'Linus' });
+    await fill({
+      username: 'linus',
+      email: 'linus@example.test',
+      password: 'long enough',
+      displayName: 'Linus',
+    });
     expect(await screen.findByRole('heading', { name: 'Welcome' })).toBeInTheDocument();
     expect(server.callsTo('register')[0]?.body).toEqual({
       username: 'linus',
@@ -45,7 +54,7 @@ describe('Register', () => {
       },
     });
     await fill({ username: 'bad name', email: 'x@example.test', password: 'short' });
-    expect(await screen.findByText('letters, digits and underscores only')).toBeInTheDocument();
+    expect(await screen.findByText('Letters, digits and underscores only')).toBeInTheDocument();
     expect(screen.getByLabelText('Username')).toHaveAttribute('aria-invalid', 'true');
     expect(screen.getByLabelText('Password')).toHaveAttribute('aria-invalid', 'true');
     expect(screen.getByLabelText('Email')).not.toHaveAttribute('aria-invalid');

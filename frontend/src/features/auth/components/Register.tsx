@@ -8,7 +8,12 @@ import { register } from '../api/auth';
 import { useAuthForm } from '../hooks/useAuthForm';
 import { AuthLayout } from './AuthLayout';
 
-function toBody(values: { username: string; email: string; displayName: string; password: string }): RegisterBody {
+function toBody(values: {
+  username: string;
+  email: string;
+  displayName: string;
+  password: string;
+}): RegisterBody {
   const displayName = values.displayName.trim();
   return {
     username: values.username,
@@ -21,7 +26,9 @@ function toBody(values: { username: string; email: string; displayName: string; 
 /** Create an account; the server's validation errors land on their fields. */
 export function Register() {
   const [values, setValues] = useState({ username: '', email: '', displayName: '', password: '' });
-  const { fieldErrors, formError, pending, onSubmit } = useAuthForm((v: typeof values) => register(toBody(v)));
+  const { fieldErrors, formError, pending, onSubmit } = useAuthForm((v: typeof values) =>
+    register(toBody(v)),
+  );
   const set = (key: keyof typeof values) => (e: ChangeEvent<HTMLInputElement>) =>
     setValues({ ...values, [key]: e.target.value });
   return (

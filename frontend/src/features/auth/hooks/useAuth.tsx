@@ -2,7 +2,7 @@ import { createContext, useCallback, useContext, useEffect, useMemo, useSyncExte
 import type { ReactNode } from 'react';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import type { AuthResponse, Profile } from '@messaging-app/shared';
-import { session } from '../../../utils/session';
+import { session, tokensOf } from '../../../utils/session';
 import { fetchProfile, logout, profileKey } from '../api/auth';
 
 export interface AuthValue {
@@ -20,7 +20,12 @@ export function AuthProvider({ children }: { children: ReactNode }) {
   const queryClient = useQueryClient();
   const tokens = useSyncExternalStore(session.subscribe, session.get);
   const signedIn = tokens !== null;
-  const profile = useQuery({ queryKey: profileKey, queryFn: fetchProfile, enabled: signedIn, staleTime: Infinity });
+  const profile = useQuery({
+    queryKey: profileKey,
+    queryFn: fetchProfile,
+    enabled: signedIn,
+    staleTime: Infinity,
+  });
 
   // The session ended (logout, refresh refused, revoked elsewhere): nothing of the last user may linger.
   useEffect(() => {
@@ -31,7 +36,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     (response: AuthResponse) => {
       queryClient.clear();
       queryClient.setQueryData(profileKey, response.user);
-      session.set({ accessToken: response.accessToken, refreshToken: response.refreshToken });
+      session.set(tokensOf(response));
     },
     [queryClient],
   );

@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { KeyboardEvent } from 'react';
 import { limits } from '@messaging-app/shared';
 
@@ -11,6 +11,12 @@ interface Props {
 /** Enter sends, Shift+Enter breaks the line; the draft clears as soon as the message is handed over. */
 export function Composer({ roomName, onSend, onTyping }: Props) {
   const [draft, setDraft] = useState('');
+  const input = useRef<HTMLTextAreaElement>(null);
+
+  // Ready to type on opening a room, as in Slack; not on touch screens, where it would pop the keyboard.
+  useEffect(() => {
+    if (window.matchMedia?.('(pointer: fine)').matches) input.current?.focus();
+  }, []);
   const tooLong = draft.length > limits.messageBodyMax;
 
   function submit() {
@@ -40,6 +46,7 @@ export function Composer({ roomName, onSend, onTyping }: Props) {
         Message #{roomName}
       </label>
       <textarea
+        ref={input}
         id="composer-input"
         rows={Math.min(8, Math.max(1, draft.split('\n').length))}
         placeholder={`Message #${roomName}`}

@@ -13,7 +13,9 @@ interface Props {
 
 /** One message; a grouped one hides the repeated avatar and name (still read out to screen readers). */
 export function MessageItem({ message, grouped, highlighted, myUsername }: Props) {
-  const classes = ['message', grouped ? 'grouped' : '', highlighted ? 'highlighted' : ''].filter(Boolean).join(' ');
+  const classes = ['message', grouped ? 'grouped' : '', highlighted ? 'highlighted' : '']
+    .filter(Boolean)
+    .join(' ');
   return (
     <li className={classes} id={`message-${message.id}`} data-seq={message.seq}>
       <div className="message-gutter">
@@ -70,7 +72,8 @@ export function PendingItem({
             </button>
           </p>
         ) : (
-          <p className="message-status muted small">Sending…</p>
+          // Shown greyed while in flight; a status line would make the list jump when it lands.
+          <span className="visually-hidden">(sending)</span>
         )}
       </div>
     </li>

@@ -23,7 +23,17 @@ const bottomSlackPx = 48;
 
 /** The scrolling history of a room: older pages load upward, new messages keep it pinned to the bottom. */
 export function MessageList(props: MessageListProps) {
-  const { messages, pending, readSeq, me, hasOlder, loadingOlder, onLoadOlder, onAtBottomChange, highlightId } = props;
+  const {
+    messages,
+    pending,
+    readSeq,
+    me,
+    hasOlder,
+    loadingOlder,
+    onLoadOlder,
+    onAtBottomChange,
+    highlightId,
+  } = props;
   const scroller = useRef<HTMLDivElement>(null);
   const topSentinel = useRef<HTMLDivElement>(null);
   const atBottom = useRef(true);
@@ -67,19 +77,28 @@ export function MessageList(props: MessageListProps) {
   }
 
   return (
-    <div className="message-scroller" ref={scroller} onScroll={onScroll} tabIndex={0} aria-label="Message history">
+    <div
+      className="message-scroller"
+      ref={scroller}
+      onScroll={onScroll}
+      tabIndex={0}
+      aria-label="Message history"
+    >
       <div ref={topSentinel} className="history-top">
         {hasOlder ? (
           <button type="button" className="button subtle" onClick={onLoadOlder} disabled={loadingOlder}>
             {loadingOlder ? 'Loading…' : 'Load older messages'}
           </button>
         ) : (
-          messages.length > 0 && <p className="muted small">This is the beginning of #{props.roomName}.</p>
+          <div className="room-intro">
+            <p className="room-intro-name">#{props.roomName}</p>
+            <p className="muted">
+              This is the beginning of #{props.roomName}.
+              {messages.length === 0 && pending.length === 0 && ' No messages yet: say hello!'}
+            </p>
+          </div>
         )}
       </div>
-      {messages.length === 0 && pending.length === 0 && (
-        <p className="empty">No messages yet. Say hello to #{props.roomName}!</p>
-      )}
       <ol className="message-list" role="log" aria-live="polite" aria-label={`Messages in ${props.roomName}`}>
         {rows.map((row) =>
           row.kind === 'day' ? (
@@ -101,7 +120,12 @@ export function MessageList(props: MessageListProps) {
           ),
         )}
         {pending.map((p) => (
-          <PendingItem key={p.clientMsgId} pending={p} myName={me?.displayName ?? 'You'} onRetry={props.onRetry} />
+          <PendingItem
+            key={p.clientMsgId}
+            pending={p}
+            myName={me?.displayName ?? 'You'}
+            onRetry={props.onRetry}
+          />
         ))}
       </ol>
     </div>

@@ -19,7 +19,11 @@ export function buildRows(messages: Message[], readSeq: number | null, myUserId:
   for (const message of messages) {
     let breaksGroup = false;
     if (!previous || dayKey(previous.createdAt) !== dayKey(message.createdAt)) {
-      rows.push({ kind: 'day', key: `day-${dayKey(message.createdAt)}`, label: formatDay(message.createdAt) });
+      rows.push({
+        kind: 'day',
+        key: `day-${dayKey(message.createdAt)}`,
+        label: formatDay(message.createdAt),
+      });
       breaksGroup = true;
     }
     if (!dividerPlaced && readSeq !== null && message.seq > readSeq && message.sender.id !== myUserId) {

@@ -7,7 +7,12 @@ import { markRead } from '../api/messages';
  * Moves the read marker to the newest message once it has been seen: the list is scrolled to the bottom
  * and the tab is visible. A hidden tab catches up when it becomes visible again.
  */
-export function useMarkRead(roomId: string, newestSeq: number | undefined, atBottom: boolean, readSeq: number) {
+export function useMarkRead(
+  roomId: string,
+  newestSeq: number | undefined,
+  atBottom: boolean,
+  readSeq: number,
+) {
   const queryClient = useQueryClient();
   const sent = useRef(readSeq);
 

@@ -16,7 +16,10 @@ export function useTypingUsers(roomId: string, myUserId: string | undefined): Us
     return client.onFrame((frame) => {
       if (frame.type === 'typing' && frame.roomId === roomId && frame.user.id !== myUserId) {
         const until = Date.now() + showForMs;
-        setTyping((list) => [...list.filter((t) => t.user.id !== frame.user.id), { user: frame.user, until }]);
+        setTyping((list) => [
+          ...list.filter((t) => t.user.id !== frame.user.id),
+          { user: frame.user, until },
+        ]);
       } else if (frame.type === 'message.new' && frame.roomId === roomId) {
         setTyping((list) => list.filter((t) => t.user.id !== frame.message.sender.id));
       }
@@ -26,21 +29,31 @@ export function useTypingUsers(roomId: string, myUserId: string | undefined): Us
   useEffect(() => {
     if (typing.length === 0) return;
     const next = Math.min(...typing.map((t) => t.until)) - Date.now();
-    const timer = setTimeout(() => setTyping((list) => list.filter((t) => t.until > Date.now())), Math.max(next, 50));
+    const timer = setTimeout(
+      () => setTyping((list) => list.filter((t) => t.until > Date.now())),
+      Math.max(next, 50),
+    );
     return () => clearTimeout(timer);
   }, [typing]);
 
   return typing.map((t) => t.user);
 }
 
-/** Tells the room I am typing, at most every few seconds. */
-export function useSendTyping(roomId: string): () => void {
+/**
+ * Tells the room I am typing, at most every few seconds; `sent()` re-arms it, because my message clears
+ * the indicator on the other side and the next keystroke must raise it again.
+ */
+export function useSendTyping(roomId: string): { typing(): void; sent(): void } {
   const client = useWebSocket();
   const last = useRef(0);
-  return () => {
-    const now = Date.now();
-    if (now - last.current < sendEveryMs) return;
-    last.current = now;
-    client?.send({ type: 'typing', roomId });
+  return {
+    typing() {
+      const now = Date.now();
+      if (now - last.current < sendEveryMs) return;
+      if (client?.send({ type: 'typing', roomId })) last.current = now;
+    },
+    sent() {
+      last.current = 0;
+    },
   };
 }

@@ -28,7 +28,9 @@ describe('NotificationList', () => {
   it('lists notifications with the unread badge in the sidebar', async () => {
     setup([aNotification({ preview: 'look at this' }), aNotification({ readAt: new Date().toISOString() })]);
     expect(await screen.findByText('look at this')).toBeInTheDocument();
-    expect(screen.getByRole('link', { name: /^Notifications/ })).toHaveAccessibleName('Notifications, 1 unread');
+    expect(screen.getByRole('link', { name: /^Notifications/ })).toHaveAccessibleName(
+      'Notifications, 1 unread',
+    );
     expect(screen.getAllByRole('button', { name: /Alice mentioned you in #general/ })).toHaveLength(2);
   });
 
@@ -38,7 +40,9 @@ describe('NotificationList', () => {
     await userEvent.click(await screen.findByRole('button', { name: /Alice mentioned you/ }));
     expect(await screen.findByRole('heading', { name: 'general' })).toBeInTheDocument();
     expect(server.callsTo('readNotification')[0]?.params).toEqual({ id: n.id });
-    await waitFor(() => expect(screen.getByRole('link', { name: /Notifications/ })).toHaveAccessibleName('Notifications'));
+    await waitFor(() =>
+      expect(screen.getByRole('link', { name: /Notifications/ })).toHaveAccessibleName('Notifications'),
+    );
   });
 
   it('marks all read', async () => {

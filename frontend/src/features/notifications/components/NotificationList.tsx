@@ -7,7 +7,9 @@ import { useMarkNotificationsRead, useNotifications } from '../hooks/useNotifica
 function describe(notification: Notification): string {
   const who = notification.actor?.displayName ?? 'Someone';
   const where = notification.roomName ? ` in #${notification.roomName}` : '';
-  return notification.type === 'mention' ? `${who} mentioned you${where}` : `${who} added you to a room${where}`;
+  return notification.type === 'mention'
+    ? `${who} mentioned you${where}`
+    : `${who} added you to a room${where}`;
 }
 
 /** The notifications panel: a click marks one read and opens its message. */

@@ -1,6 +1,11 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { NotificationPage } from '@messaging-app/shared';
-import { fetchNotifications, notificationsKey, readAllNotifications, readNotification } from '../api/notifications';
+import {
+  fetchNotifications,
+  notificationsKey,
+  readAllNotifications,
+  readNotification,
+} from '../api/notifications';
 
 /** My notifications, newest first, with the unread count; new ones arrive over the socket. */
 export function useNotifications() {

@@ -49,7 +49,11 @@ function DetailsForm({ user }: { user: ProfileData }) {
       }}
     >
       <h2>Profile</h2>
-      {form && <p role="alert" className="form-error">{form}</p>}
+      {form && (
+        <p role="alert" className="form-error">
+          {form}
+        </p>
+      )}
       <TextField label="Username" value={user.username} readOnly hint="Your username cannot change." />
       <TextField
         label="Display name"
@@ -96,8 +100,18 @@ function EmailForm({ user }: { user: ProfileData }) {
       }}
     >
       <h2>Email</h2>
-      {form && <p role="alert" className="form-error">{form}</p>}
-      <TextField label="Email" type="email" value={email} error={fields.email} onChange={(e) => setEmail(e.target.value)} />
+      {form && (
+        <p role="alert" className="form-error">
+          {form}
+        </p>
+      )}
+      <TextField
+        label="Email"
+        type="email"
+        value={email}
+        error={fields.email}
+        onChange={(e) => setEmail(e.target.value)}
+      />
       <TextField
         label="Current password"
         type="password"
@@ -135,7 +149,11 @@ function PasswordForm() {
       }}
     >
       <h2>Password</h2>
-      {form && <p role="alert" className="form-error">{form}</p>}
+      {form && (
+        <p role="alert" className="form-error">
+          {form}
+        </p>
+      )}
       <TextField
         label="Current password"
         type="password"

@@ -4,7 +4,11 @@ import { roomsKey } from './rooms';
 import type { RoomsData } from './rooms';
 
 /** A new message in a room: it becomes the room's last message and, from someone else, unread. */
-export function noteMessageInRooms(queryClient: QueryClient, message: Message, myUserId: string | undefined): void {
+export function noteMessageInRooms(
+  queryClient: QueryClient,
+  message: Message,
+  myUserId: string | undefined,
+): void {
   queryClient.setQueryData<RoomsData>(roomsKey, (data) => {
     if (!data) return data;
     return {

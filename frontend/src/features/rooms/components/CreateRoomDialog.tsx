@@ -39,7 +39,13 @@ export function CreateRoomDialog({ onClose }: { onClose(): void }) {
             {formError}
           </p>
         )}
-        <TextField label="Name" name="name" value={name} error={fields.name} onChange={(e) => setName(e.target.value)} />
+        <TextField
+          label="Name"
+          name="name"
+          value={name}
+          error={fields.name}
+          onChange={(e) => setName(e.target.value)}
+        />
         <TextField
           label="Description (optional)"
           name="description"

@@ -17,7 +17,12 @@ export function JoinRoomPrompt({ room }: { room: Room }) {
           {join.error.message}
         </p>
       )}
-      <button type="button" className="button primary" disabled={join.isPending} onClick={() => join.mutate()}>
+      <button
+        type="button"
+        className="button primary"
+        disabled={join.isPending}
+        onClick={() => join.mutate()}
+      >
         Join #{room.name}
       </button>
     </div>

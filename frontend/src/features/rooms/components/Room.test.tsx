@@ -11,20 +11,34 @@ const me = aProfile({ displayName: 'Grace', username: 'grace' });
 const ada = aUser({ displayName: 'Ada' });
 
 function roomWith(messages: Message[], extra: Handlers = {}, hasMore = false) {
-  const room = aRoom({ name: 'general', lastSeq: messages.at(-1)?.seq ?? 0, lastReadSeq: messages.at(-1)?.seq ?? 0 });
+  const room = aRoom({
+    name: 'general',
+    lastSeq: messages.at(-1)?.seq ?? 0,
+    lastReadSeq: messages.at(-1)?.seq ?? 0,
+  });
   for (const m of messages) m.roomId = room.id;
   let seq = room.lastSeq;
   const handlers: Handlers = {
     listRooms: () => ({ body: { rooms: [room] } }),
     listMessages: ({ query }) =>
       query.get('before')
-        ? { body: { messages: [aMessage(room.id, 1, { sender: ada, body: 'the very first' })], hasMore: false } }
+        ? {
+            body: {
+              messages: [aMessage(room.id, 1, { sender: ada, body: 'the very first' })],
+              hasMore: false,
+            },
+          }
         : { body: { messages, hasMore } },
-    listParticipants: () => ({ body: { participants: [{ user: ada, role: 'member', joinedAt: ada.createdAt, online: true }] } }),
+    listParticipants: () => ({
+      body: { participants: [{ user: ada, role: 'member', joinedAt: ada.createdAt, online: true }] },
+    }),
     sendMessage: ({ body }) => {
       const sent = body as SendMessageBody;
       seq += 1;
-      return { status: 201, body: aMessage(room.id, seq, { sender: me, body: sent.body, clientMsgId: sent.clientMsgId }) };
+      return {
+        status: 201,
+        body: aMessage(room.id, seq, { sender: me, body: sent.body, clientMsgId: sent.clientMsgId }),
+      };
     },
     markRead: () => ({ status: 204 }),
     ...extra,
@@ -51,7 +65,7 @@ describe('Room', () => {
   it('sends on Enter with a clientMsgId, breaks the line on Shift+Enter', async () => {
     const { room, handlers } = roomWith([]);
     const { server } = renderApp({ me, route: `/rooms/${room.id}`, handlers });
-    await screen.findByText('No messages yet. Say hello to #general!');
+    await screen.findByText(/No messages yet: say hello!/);
     await userEvent.type(composer(), 'line one{Shift>}{Enter}{/Shift}line two');
     expect(composer()).toHaveValue('line one\nline two');
     expect(server.callsTo('sendMessage')).toHaveLength(0);
@@ -61,22 +75,23 @@ describe('Room', () => {
     const [call] = server.callsTo('sendMessage');
     expect(call?.body).toMatchObject({ body: 'line one\nline two' });
     expect((call?.body as SendMessageBody).clientMsgId).toMatch(/^[0-9a-f-]{36}$/);
-    await waitFor(() => expect(within(log()).queryByText('Sending…')).toBeNull());
+    await waitFor(() => expect(within(log()).queryByText('(sending)')).toBeNull());
   });
 
   it('keeps a failed message visible and retries it with the same clientMsgId', async () => {
     let fail = true;
     const { room, handlers } = roomWith([]);
     const send = handlers.sendMessage;
+    if (!send) throw new Error('roomWith defines sendMessage');
     const { server } = renderApp({
       me,
       route: `/rooms/${room.id}`,
       handlers: {
         ...handlers,
-        sendMessage: (request) => (fail ? problem(503, 'unavailable', 'try later') : send!(request)),
+        sendMessage: (request) => (fail ? problem(503, 'unavailable', 'try later') : send(request)),
       },
     });
-    await screen.findByText('No messages yet. Say hello to #general!');
+    await screen.findByText(/No messages yet: say hello!/);
     await userEvent.type(composer(), 'are you there?{Enter}');
     expect(await screen.findByRole('alert')).toHaveTextContent('Not sent.');
     fail = false;
@@ -95,8 +110,15 @@ describe('Room', () => {
     const socket = sockets.last();
     socket.open();
     socket.receive({ type: 'ready', user: me, sessionId: crypto.randomUUID() });
-    await waitFor(() => expect(socket.sentOfType('subscribe')).toEqual([{ type: 'subscribe', roomId: room.id, afterSeq: 1 }]));
-    socket.receive({ type: 'message.new', roomId: room.id, seq: 2, message: aMessage(room.id, 2, { sender: ada, body: 'live!' }) });
+    await waitFor(() =>
+      expect(socket.sentOfType('subscribe')).toEqual([{ type: 'subscribe', roomId: room.id, afterSeq: 1 }]),
+    );
+    socket.receive({
+      type: 'message.new',
+      roomId: room.id,
+      seq: 2,
+      message: aMessage(room.id, 2, { sender: ada, body: 'live!' }),
+    });
     expect(await within(log()).findByText('live!')).toBeInTheDocument();
     await waitFor(() => expect(server.callsTo('markRead').map((c) => c.body)).toContainEqual({ seq: 2 }));
   });
@@ -104,7 +126,7 @@ describe('Room', () => {
   it('shows who is typing', async () => {
     const { room, handlers } = roomWith([]);
     const { sockets } = renderApp({ me, route: `/rooms/${room.id}`, handlers });
-    await screen.findByText('No messages yet. Say hello to #general!');
+    await screen.findByText(/No messages yet: say hello!/);
     const socket = sockets.last();
     socket.open();
     socket.receive({ type: 'ready', user: me, sessionId: crypto.randomUUID() });

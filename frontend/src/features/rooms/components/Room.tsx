@@ -56,7 +56,14 @@ function RoomChat({ room, highlightId }: { room: MyRoom; highlightId: string | n
         />
       )}
       <TypingIndicator users={typingUsers} />
-      <Composer roomName={room.name} onSend={(body) => void send(body)} onTyping={sendTyping} />
+      <Composer
+        roomName={room.name}
+        onSend={(body) => {
+          sendTyping.sent();
+          void send(body);
+        }}
+        onTyping={sendTyping.typing}
+      />
     </>
   );
 }

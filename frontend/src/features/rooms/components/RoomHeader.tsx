@@ -50,7 +50,10 @@ export function RoomHeader({ room, member }: { room: Room; member: boolean }) {
                   <Avatar user={p.user} size={24} />
                   <span>{p.user.displayName}</span>
                   <span className="muted small">@{p.user.username}</span>
-                  <span className={p.online ? 'presence online' : 'presence'} aria-label={p.online ? 'online' : 'offline'} />
+                  <span
+                    className={p.online ? 'presence online' : 'presence'}
+                    aria-label={p.online ? 'online' : 'offline'}
+                  />
                 </li>
               ))}
             </ul>

@@ -8,7 +8,11 @@ function RoomLink({ room }: { room: MyRoom }) {
   const unread = room.unreadCount;
   return (
     <li>
-      <NavLink to={`/rooms/${room.id}`} aria-label={withUnread(room.name, unread)} className={unread > 0 ? 'room-link unread' : 'room-link'}>
+      <NavLink
+        to={`/rooms/${room.id}`}
+        aria-label={withUnread(room.name, unread)}
+        className={unread > 0 ? 'room-link unread' : 'room-link'}
+      >
         <span className="room-hash">
           <Icon name={room.visibility === 'private' ? 'lock' : 'hash'} size={15} />
         </span>
@@ -23,8 +27,14 @@ function RoomLink({ room }: { room: MyRoom }) {
 export function RoomList() {
   const rooms = useRooms();
   if (rooms.isPending) return <p className="sidebar-note">Loading rooms…</p>;
-  if (rooms.isError) return <p className="sidebar-note" role="alert">Could not load your rooms.</p>;
-  if (rooms.data.rooms.length === 0) return <p className="sidebar-note">No rooms yet: create one or browse.</p>;
+  if (rooms.isError)
+    return (
+      <p className="sidebar-note" role="alert">
+        Could not load your rooms.
+      </p>
+    );
+  if (rooms.data.rooms.length === 0)
+    return <p className="sidebar-note">No rooms yet: create one or browse.</p>;
   return (
     <ul className="room-list" aria-label="Rooms">
       {rooms.data.rooms.map((room) => (
