@@ -6,6 +6,7 @@
  */
 import { parseArgs } from 'node:util';
 import { Worker } from 'node:worker_threads';
+import { performance } from 'node:perf_hooks';
 import { startServer } from './server.js';
 import type { BenchServer } from './server.js';
 import { populate } from './setup.js';
@@ -18,6 +19,8 @@ const { values: args } = parseArgs({
     scenario: { type: 'string', default: 'all' },
     quick: { type: 'boolean', default: false },
     workers: { type: 'string', default: '2' },
+    rate: { type: 'string' },
+    seconds: { type: 'string' },
     postgres: { type: 'string', default: process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test' },
     redis: { type: 'string', default: process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379' },
   },
@@ -28,6 +31,8 @@ const scenarios = args.scenario === 'all' ? ['idle', 'fanout', 'saturation'] : [
 const shape = quick
   ? { users: 200, rooms: 4, senders: 20, rate: 200, seconds: 5, idle: 1000 }
   : { users: 1000, rooms: 10, senders: 100, rate: 1000, seconds: 20, idle: 10_000 };
+if (args.rate) shape.rate = Number(args.rate);
+if (args.seconds) shape.seconds = Number(args.seconds);
 const print = (line = '') => process.stdout.write(line + '\n');
 
 class Generator {
@@ -43,7 +48,9 @@ class Generator {
     const ready: Promise<FromWorker>[] = [];
     for (let w = 0; w < workerCount; w += 1) {
       const share = clients.filter((_, i) => i % workerCount === w);
-      const worker = new Worker(new URL('./worker.ts', import.meta.url), { workerData: { wsUrl, clients: share } satisfies WorkerInit });
+      const worker = new Worker(new URL('./worker-entry.mjs', import.meta.url), {
+        workerData: { wsUrl, clients: share } satisfies WorkerInit,
+      });
       const queue: ((m: FromWorker) => void)[] = [];
       worker.on('message', (m: FromWorker) => queue.shift()?.(m));
       worker.on('error', (error) => {
@@ -59,11 +66,13 @@ class Generator {
 
   /** One measured window at `rate` messages/s in total. */
   async run(rate: number, seconds: number) {
+    // One window for every worker: a message counts wherever it is received.
+    const startAt = performance.timeOrigin + performance.now() + 200;
     const reports = this.workers.map(
       (worker, w) =>
         new Promise<FromWorker>((resolve) => {
           this.pending[w]?.push(resolve);
-          worker.postMessage({ type: 'start', ratePerSecond: rate / this.workers.length, durationMs: seconds * 1000, drainMs: 3000 } satisfies ToWorker);
+          worker.postMessage({ type: 'start', ratePerSecond: rate / this.workers.length, durationMs: seconds * 1000, drainMs: 3000, startAt } satisfies ToWorker);
         }),
     );
     const results = await Promise.all(reports);

@@ -42,7 +42,12 @@ async function main() {
   const sink = await startSmtpSink();
   const prefix = runPrefix();
   const queue: JobQueue = args.services
-    ? createRabbitQueue({ url: services.rabbitmq, log, prefix, connectionName: `messaging-app bench ${prefix}` })
+    ? createRabbitQueue({
+        url: services.rabbitmq,
+        log,
+        prefix,
+        connectionName: `messaging-app bench ${prefix}`,
+      })
     : createMemoryQueue();
   const mailer = createSmtpMailer({ url: sink.url, from: 'bench <bench@example.test>' });
   const ctx: AppContext = {
@@ -56,12 +61,17 @@ async function main() {
     const stamp = Date.now().toString(36);
     const [sender] = await ctx.db
       .insert(users)
-      .values({ username: `bench_s_${stamp}`, email: `s_${stamp}@example.test`, displayName: 'Sender', passwordHash: 'x' })
+      .values({
+        username: `bench_s_${stamp}`,
+        email: `s_${stamp}@example.test`,
+        displayName: 'Sender',
+        passwordHash: 'x',
+      })
       .returning();
     const recipients = await ctx.db
       .insert(users)
       .values(
-        Array.from({ length: total }, (_, i) => ({
+        Array.from({ length: total * 2 }, (_, i) => ({
           username: `bench_${stamp}_${i}`,
           email: `r${i}_${stamp}@example.test`,
           displayName: `Recipient ${i}`,
@@ -69,34 +79,42 @@ async function main() {
         })),
       )
       .returning();
-    const [room] = await ctx.db.insert(rooms).values({ name: `bench-${stamp}`, visibility: 'public' }).returning();
+    const [room] = await ctx.db
+      .insert(rooms)
+      .values({ name: `bench-${stamp}`, visibility: 'public' })
+      .returning();
     if (!sender || !room) throw new Error('setup failed');
     await ctx.db
       .insert(roomParticipants)
-      .values([sender, ...recipients].map((u) => ({ roomId: room.id, userId: u.id, role: 'member' as const })));
+      .values(
+        [sender, ...recipients].map((u) => ({ roomId: room.id, userId: u.id, role: 'member' as const })),
+      );
 
     const post = async (from: number, to: number) => {
       for (let i = from; i < to; i += perMessage) {
         const names = recipients.slice(i, Math.min(i + perMessage, to)).map((r) => `@${r.username}`);
-        await sendMessage(ctx, { userId: sender.id, roomId: room.id, body: `${names.join(' ')} standup in 5` });
+        await sendMessage(ctx, {
+          userId: sender.id,
+          roomId: room.id,
+          body: `${names.join(' ')} standup in 5`,
+        });
       }
     };
 
     // 1. A backlog: `total` notifications pending before any worker runs, then drained.
-    const half = Math.floor(total / 2);
-    await post(0, half);
+    await post(0, total);
     let worker = startWorker({ ctx, queue, mailer, concurrency });
     const drainStart = performance.now();
-    await sink.waitFor((m) => m.length >= half, 300_000);
+    await sink.waitFor((m) => m.length >= total, 300_000);
     const drainSeconds = (performance.now() - drainStart) / 1000;
     await worker.stop();
 
     // 2. Live: mentions posted while the worker runs, first post → last email accepted.
     worker = startWorker({ ctx, queue, mailer, concurrency });
     const liveStart = performance.now();
-    await post(half, total);
+    await post(total, total * 2);
     const postSeconds = (performance.now() - liveStart) / 1000;
-    await sink.waitFor((m) => m.length >= total, 300_000);
+    await sink.waitFor((m) => m.length >= total * 2, 300_000);
     const liveSeconds = (performance.now() - liveStart) / 1000;
     await worker.stop();
 
@@ -105,10 +123,10 @@ async function main() {
     process.stdout.write(
       [
         `notifications bench (${mode}: ${args.services ? 'PostgreSQL + RabbitMQ' : 'PGlite + in-process queue'}, SMTP sink, worker concurrency ${concurrency})`,
-        line('backlog drained (pending → email accepted)', half, drainSeconds),
-        line('mentions posted (commit incl. outbox rows)', total - half, postSeconds),
-        line('live end to end (first post → last email)', total - half, liveSeconds),
-        `emails received: ${sink.mails.length} for ${total} notifications`,
+        line('backlog drained (pending → email accepted)', total, drainSeconds),
+        line('mentions posted (commit incl. outbox rows)', total, postSeconds),
+        line('live end to end (first post → last email)', total, liveSeconds),
+        `emails received: ${sink.mails.length} for ${total * 2} notifications`,
         '',
       ].join('\n'),
     );
@@ -122,6 +140,8 @@ async function main() {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.stderr.write(
+    `bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  );
   process.exit(1);
 });

@@ -86,6 +86,9 @@ export async function startServer(options: ServerOptions): Promise<BenchServer> 
     child.once('exit', (code) => reject(new Error(`server exited with ${code}`)));
   });
   const pid = child.pid as number;
+  // If the generator dies, the server must not outlive it.
+  const orphan = () => child.kill('SIGKILL');
+  process.once('exit', orphan);
   return {
     url,
     pid,
@@ -99,6 +102,7 @@ export async function startServer(options: ServerOptions): Promise<BenchServer> 
     },
     async stop() {
       const exited = once(child, 'exit');
+      process.off('exit', orphan);
       child.kill('SIGTERM');
       await exited;
       await database.drop();

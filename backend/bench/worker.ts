@@ -9,7 +9,9 @@ export interface WorkerInit {
   clients: { token: string; roomId: string; sender: boolean; subscribe: boolean }[];
 }
 
-export type ToWorker = { type: 'start'; ratePerSecond: number; durationMs: number; drainMs: number } | { type: 'close' };
+export type ToWorker =
+  | { type: 'start'; ratePerSecond: number; durationMs: number; drainMs: number; startAt: number }
+  | { type: 'close' };
 
 export type FromWorker =
   | { type: 'ready'; opened: number }
@@ -51,7 +53,6 @@ class Samples {
 }
 
 let windowStart = Number.POSITIVE_INFINITY;
-let windowEnd = Number.POSITIVE_INFINITY;
 let counts = { sent: 0, acked: 0, errors: 0, delivered: 0 };
 let samples = new Samples();
 let dropped = 0;
@@ -63,7 +64,8 @@ function onFrame(text: string) {
     const at = text.indexOf(bodyMarker);
     if (at < 0) return;
     const sentAt = Number.parseFloat(text.slice(at + bodyMarker.length, text.indexOf('"', at + bodyMarker.length)));
-    if (sentAt < windowStart || sentAt > windowEnd) return;
+    // Stragglers of an earlier window are not this window's deliveries.
+    if (sentAt < windowStart) return;
     counts.delivered += 1;
     samples.push(now() - sentAt);
   } else if (text.startsWith('{"type":"message.ack"')) {
@@ -105,16 +107,15 @@ async function openAll(): Promise<Client[]> {
   return clients;
 }
 
-function run(clients: Client[], ratePerSecond: number, durationMs: number, drainMs: number) {
+function run(clients: Client[], ratePerSecond: number, durationMs: number, drainMs: number, start: number) {
   const senders = clients.filter((c) => c.sender);
   counts = { sent: 0, acked: 0, errors: 0, delivered: 0 };
   samples = new Samples();
-  const start = now();
   windowStart = start;
-  windowEnd = start + durationMs;
   let next = 0;
   const tick = setInterval(() => {
     const t = now();
+    if (t < start) return;
     const due = Math.min(durationMs, t - start) * (ratePerSecond / 1000) - counts.sent;
     for (let i = 0; i < Math.floor(due) && senders.length > 0; i += 1) {
       const client = senders[next++ % senders.length] as Client;
@@ -136,7 +137,7 @@ openAll().then(
   (clients) => {
     port.postMessage({ type: 'ready', opened: clients.length } satisfies FromWorker);
     port.on('message', (message: ToWorker) => {
-      if (message.type === 'start') run(clients, message.ratePerSecond, message.durationMs, message.drainMs);
+      if (message.type === 'start') run(clients, message.ratePerSecond, message.durationMs, message.drainMs, message.startAt);
       else {
         for (const client of clients) client.socket.close();
         port.close();

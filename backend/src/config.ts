@@ -32,6 +32,10 @@ const Env = z.object({
   ROLE: z.enum(['all', 'api', 'worker', 'migrate']).default('all'),
   EVENT_RETENTION: z.coerce.number().int().min(1).default(10_000),
   FRONTEND_DIST: z.string().optional(),
+  TRUST_PROXY: z
+    .string()
+    .optional()
+    .describe('comma-separated proxy addresses or CIDRs, or loopback/uniquelocal'),
 });
 
 export type Role = z.infer<typeof Env>['ROLE'];
@@ -58,6 +62,11 @@ export interface Config {
   logLevel: string;
   eventRetention: number;
   frontendDist: string | undefined;
+  /**
+   * Addresses of the reverse proxies whose X-Forwarded-For entries are believed (read from the right).
+   * Never "all": the left-most entries are the client's to forge, and per-IP limits key on the result.
+   */
+  trustProxy: string[];
   /** Rate limits and cache lifetimes (RATE_LIMIT_*, LOGIN_*, CACHE_TTL_SECONDS). */
   limits: RateLimits;
 }
@@ -142,6 +151,11 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env, overrides: P
     logLevel: env.LOG_LEVEL,
     eventRetention: env.EVENT_RETENTION,
     frontendDist: env.FRONTEND_DIST,
+    // In a cluster the ingress and pods have private addresses; a public one is the client.
+    trustProxy: (env.TRUST_PROXY ?? (env.NODE_ENV === 'production' ? 'loopback,uniquelocal' : ''))
+      .split(',')
+      .map((p) => p.trim())
+      .filter((p) => p.length > 0),
     limits: limitsFrom(source),
     ...overrides,
   };

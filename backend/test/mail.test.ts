@@ -96,7 +96,10 @@ describe('the embedded file mailer', () => {
       await staged.finish();
       const aborted = await mailer.stage({ ...sample, subject: 'Never' });
       aborted.abort();
-      await eventually(async () => (await readdir(join(dataDir, 'mail'))).length === 3, 'the aborted mail removed');
+      await eventually(
+        async () => (await readdir(join(dataDir, 'mail'))).length === 3,
+        'the aborted mail removed',
+      );
       expect((await readdir(join(dataDir, 'mail'))).every((f) => f.endsWith('.eml'))).toBe(true);
     } finally {
       await mailer.close();
@@ -116,7 +119,11 @@ describe('the digest', () => {
   };
 
   it('escapes every piece of user content in the HTML body', () => {
-    const { html, text, subject } = renderDigest({ recipientName: 'Bob & co', items: [item], publicUrl: 'https://x.test' });
+    const { html, text, subject } = renderDigest({
+      recipientName: 'Bob & co',
+      items: [item],
+      publicUrl: 'https://x.test',
+    });
     expect(html).not.toContain('<img');
     expect(html).not.toContain('<b>this</b>');
     expect(html).toContain('Eve &lt;img src=x onerror=alert(1)&gt;');

@@ -11,7 +11,8 @@ import { startOpsServer } from '../src/metrics/ops-server.js';
 
 let app: TestApp;
 beforeAll(async () => {
-  app = await buildTestApp();
+  // No built frontend: its catch-all route would label every unknown path `/*` instead.
+  app = await buildTestApp({ config: { frontendDist: '/nonexistent-frontend-dist' } });
 });
 afterAll(async () => {
   await app.close();

@@ -15,7 +15,11 @@ afterAll(async () => {
 });
 
 async function listOf(user: TestUser, query = ''): Promise<NotificationPage> {
-  const response = await app.server.inject({ method: 'GET', url: `/api/notifications${query}`, headers: user.headers });
+  const response = await app.server.inject({
+    method: 'GET',
+    url: `/api/notifications${query}`,
+    headers: user.headers,
+  });
   expect(response.statusCode).toBe(200);
   return response.json<NotificationPage>();
 }
@@ -64,14 +68,24 @@ describe('mention notifications', () => {
   it('does not notify someone outside the room, nor the sender', async () => {
     const { owner, room } = await roomWithMember();
     const outsider = await registerUser(app.server);
-    await postMessage(app.server, owner, room.id, `@${outsider.user.username} and me @${owner.user.username}`);
+    await postMessage(
+      app.server,
+      owner,
+      room.id,
+      `@${outsider.user.username} and me @${owner.user.username}`,
+    );
     expect((await listOf(outsider)).notifications).toHaveLength(0);
     expect((await listOf(owner)).notifications).toHaveLength(0);
   });
 
   it('ignores a username glued to other word characters', async () => {
     const { owner, member, room } = await roomWithMember();
-    await postMessage(app.server, owner, room.id, `mail x@${member.user.username} or @${member.user.username}x`);
+    await postMessage(
+      app.server,
+      owner,
+      room.id,
+      `mail x@${member.user.username} or @${member.user.username}x`,
+    );
     expect((await listOf(member)).notifications).toHaveLength(0);
   });
 
@@ -109,7 +123,11 @@ describe('room invite notifications', () => {
     expect(added.statusCode).toBe(201);
     const page = await listOf(invitee);
     expect(page.notifications).toHaveLength(1);
-    expect(page.notifications[0]).toMatchObject({ type: 'room_invite', roomId: room.id, actor: { id: owner.user.id } });
+    expect(page.notifications[0]).toMatchObject({
+      type: 'room_invite',
+      roomId: room.id,
+      actor: { id: owner.user.id },
+    });
     expect((await listOf(owner)).notifications).toHaveLength(0);
   });
 });
@@ -117,7 +135,8 @@ describe('room invite notifications', () => {
 describe('GET /api/notifications', () => {
   it('pages newest first with before, and reports hasMore', async () => {
     const { owner, member, room } = await roomWithMember();
-    for (let i = 0; i < 5; i += 1) await postMessage(app.server, owner, room.id, `#${i} @${member.user.username}`);
+    for (let i = 0; i < 5; i += 1)
+      await postMessage(app.server, owner, room.id, `#${i} @${member.user.username}`);
     const first = await listOf(member, '?limit=2');
     expect(first.notifications.map((n) => n.preview)).toEqual([
       `#4 @${member.user.username}`,
@@ -136,7 +155,8 @@ describe('GET /api/notifications', () => {
 
   it('unread=true lists only unread ones; unreadCount counts them all', async () => {
     const { owner, member, room } = await roomWithMember();
-    for (let i = 0; i < 3; i += 1) await postMessage(app.server, owner, room.id, `n${i} @${member.user.username}`);
+    for (let i = 0; i < 3; i += 1)
+      await postMessage(app.server, owner, room.id, `n${i} @${member.user.username}`);
     const all = await listOf(member);
     const oldest = all.notifications[2];
     const read = await app.server.inject({
@@ -155,7 +175,8 @@ describe('GET /api/notifications', () => {
 
   it('read-all marks every notification read', async () => {
     const { owner, member, room } = await roomWithMember();
-    for (let i = 0; i < 3; i += 1) await postMessage(app.server, owner, room.id, `r${i} @${member.user.username}`);
+    for (let i = 0; i < 3; i += 1)
+      await postMessage(app.server, owner, room.id, `r${i} @${member.user.username}`);
     const response = await app.server.inject({
       method: 'POST',
       url: '/api/notifications/read-all',

@@ -105,7 +105,12 @@ describe('the outbox relay', () => {
     const down: JobQueue =
       testMode === 'embedded'
         ? createMemoryQueue()
-        : createRabbitQueue({ url: 'amqp://guest:guest@127.0.0.1:1', log, prefix: runPrefix(), acquireTimeoutMs: 100 });
+        : createRabbitQueue({
+            url: 'amqp://guest:guest@127.0.0.1:1',
+            log,
+            prefix: runPrefix(),
+            acquireTimeoutMs: 100,
+          });
     // The embedded queue refuses once closed, as a dead broker refuses.
     if (testMode === 'embedded') await down.close();
     const ids = await insertRows(3);
@@ -130,7 +135,12 @@ describe('the outbox relay', () => {
     const [row] = await database.database.db
       .select()
       .from(outbox)
-      .where(inArray(outbox.id, (await pendingOf([id ?? ''])).map((r) => r.id)));
+      .where(
+        inArray(
+          outbox.id,
+          (await pendingOf([id ?? ''])).map((r) => r.id),
+        ),
+      );
     relay(queue, { emailDelayMs: 400 });
     await eventually(() => at.has(id ?? ''), 'the delayed delivery');
     expect((at.get(id ?? '') ?? 0) - (row?.createdAt.getTime() ?? 0)).toBeGreaterThanOrEqual(390);

@@ -102,6 +102,27 @@ describe('HTTP rate limits', () => {
     expect(real.statusCode).toBe(200);
   });
 
+  it('behind a trusted proxy, a forged X-Forwarded-For does not buy a fresh address', async () => {
+    const app = await buildTestApp({
+      config: { frontendDist, trustProxy: ['10.0.0.0/8'] },
+      limits: { loginPerIpPerMinute: 2 },
+    });
+    apps.push(app);
+    const attempt = (forged: string, real: string) =>
+      app.server.inject({
+        method: 'POST',
+        url: '/api/auth/login',
+        // The proxy appends the address it saw to whatever the client sent.
+        remoteAddress: '10.0.0.2',
+        headers: { 'x-forwarded-for': `${forged}, ${real}` },
+        payload: { login: uniqueName('nobody'), password: 'wrong password' },
+      });
+    expect((await attempt('1.1.1.1', '203.0.113.60')).statusCode).toBe(401);
+    expect((await attempt('2.2.2.2', '203.0.113.60')).statusCode).toBe(401);
+    expectRateLimited(await attempt('3.3.3.3', '203.0.113.60'));
+    expect((await attempt('3.3.3.3', '203.0.113.61')).statusCode).toBe(401);
+  });
+
   it('registration is limited per address', async () => {
     const app = await appWith({ registerPerIpPerHour: 2 });
     const register = (ip: string) => {

@@ -26,7 +26,13 @@ const perMessage = 20;
 
 /** Closes, from the broker's side, every connection whose client name contains `name`. */
 async function closeBrokerConnections(name: string): Promise<number> {
-  const { stdout } = await run('rabbitmqctl', ['-q', 'list_connections', 'pid', 'client_properties', '--no-table-headers']);
+  const { stdout } = await run('rabbitmqctl', [
+    '-q',
+    'list_connections',
+    'pid',
+    'client_properties',
+    '--no-table-headers',
+  ]);
   const pids = stdout
     .split('\n')
     .filter((line) => line.includes(`"${name}"`))
@@ -74,7 +80,10 @@ describe.runIf(testMode === 'services')('the email pipeline under faults', () =>
   }
 
   const emailed = async () => {
-    const [row] = await app.ctx.db.select({ n: count() }).from(notifications).where(isNotNull(notifications.emailedAt));
+    const [row] = await app.ctx.db
+      .select({ n: count() })
+      .from(notifications)
+      .where(isNotNull(notifications.emailedAt));
     return row?.n ?? 0;
   };
 
@@ -87,7 +96,12 @@ describe.runIf(testMode === 'services')('the email pipeline under faults', () =>
       .values(
         Array.from({ length: recipientsCount }, () => {
           const username = uniqueName('r');
-          return { username, email: `${username}@example.test`, displayName: username, passwordHash: 'unused' };
+          return {
+            username,
+            email: `${username}@example.test`,
+            displayName: username,
+            passwordHash: 'unused',
+          };
         }),
       )
       .returning({ id: users.id, username: users.username, email: users.email });
@@ -99,7 +113,12 @@ describe.runIf(testMode === 'services')('the email pipeline under faults', () =>
       for (let i = 0; i < messagesToPost; i += 1) {
         const batch = recipients.slice(posted, posted + perMessage);
         posted += batch.length;
-        await postMessage(app.server, sender, room.id, batch.map((r) => `@${r.username}`).join(' ') + ' standup');
+        await postMessage(
+          app.server,
+          sender,
+          room.id,
+          batch.map((r) => `@${r.username}`).join(' ') + ' standup',
+        );
       }
     };
 
@@ -146,7 +165,8 @@ describe.runIf(testMode === 'services')('the email pipeline under faults', () =>
 
     expect(posted).toBe(recipientsCount);
     const perRecipient = new Map<string, number>();
-    for (const mail of sink.mails) for (const to of mail.to) perRecipient.set(to, (perRecipient.get(to) ?? 0) + 1);
+    for (const mail of sink.mails)
+      for (const to of mail.to) perRecipient.set(to, (perRecipient.get(to) ?? 0) + 1);
     const missing = recipients.filter((r) => !perRecipient.has(r.email.toLowerCase()));
     const twice = [...perRecipient.entries()].filter(([, n]) => n > 1);
     expect({ missing: missing.length, twice }).toEqual({ missing: 0, twice: [] });

@@ -56,7 +56,8 @@ async function reportsFor(user: TestUser, count: number): Promise<JobReport[]> {
   return mine();
 }
 
-const outcomeOf = (report: JobReport | undefined) => (report && 'outcome' in report ? report.outcome : report);
+const outcomeOf = (report: JobReport | undefined) =>
+  report && 'outcome' in report ? report.outcome : report;
 
 async function roomWith(...extra: number[]) {
   const owner = await registerUser(app.server, { displayName: 'Ann <Owner>' });
@@ -74,7 +75,12 @@ describe('the email worker', () => {
   it('emails an offline user once: room, sender, escaped excerpt and a link', async () => {
     const { owner, room, members } = await roomWith(1);
     const [bob] = members as [TestUser];
-    const message = await postMessage(app.server, owner, room.id, `@${bob.user.username} deploy <script>x()</script> now`);
+    const message = await postMessage(
+      app.server,
+      owner,
+      room.id,
+      `@${bob.user.username} deploy <script>x()</script> now`,
+    );
     await sink.waitFor(() => sink.to(bob.user.email).length === 1);
     const [mail] = sink.to(bob.user.email);
     expect(mail?.subject).toBe(`Ann <Owner> mentioned you in #${room.name}`);
@@ -83,10 +89,16 @@ describe('the email worker', () => {
     expect(mail?.html).toContain('deploy &lt;script&gt;x()&lt;/script&gt; now');
     expect(mail?.html).toContain('Ann &lt;Owner&gt;');
     expect(mail?.html).not.toContain('<script>');
-    const [row] = await app.ctx.db.select().from(notifications).where(eq(notifications.messageId, message.id));
+    const [row] = await app.ctx.db
+      .select()
+      .from(notifications)
+      .where(eq(notifications.messageId, message.id));
     expect(row?.emailedAt).toBeInstanceOf(Date);
     // A redelivered job finds nothing left to send.
-    expect(await sendEmailDigest(app.ctx, mailer, bob.user.id)).toEqual({ sent: 0, skipped: 'nothing_pending' });
+    expect(await sendEmailDigest(app.ctx, mailer, bob.user.id)).toEqual({
+      sent: 0,
+      skipped: 'nothing_pending',
+    });
     expect(sink.to(bob.user.email)).toHaveLength(1);
   });
 
@@ -127,7 +139,12 @@ describe('the email worker', () => {
       const frame = await socket.next((f) => f.type === 'notification.new');
       expect(frame).toMatchObject({
         type: 'notification.new',
-        notification: { type: 'mention', messageId: message.id, roomId: room.id, actor: { id: owner.user.id } },
+        notification: {
+          type: 'mention',
+          messageId: message.id,
+          roomId: room.id,
+          actor: { id: owner.user.id },
+        },
       });
       const [report] = await reportsFor(bob, 1);
       expect(outcomeOf(report)).toEqual({ sent: 0, skipped: 'online' });
@@ -142,7 +159,11 @@ describe('the email worker', () => {
     const { owner, room, members } = await roomWith(1);
     const [bob] = members as [TestUser];
     await postMessage(app.server, owner, room.id, `@${bob.user.username} quick one`);
-    const read = await app.server.inject({ method: 'POST', url: '/api/notifications/read-all', headers: bob.headers });
+    const read = await app.server.inject({
+      method: 'POST',
+      url: '/api/notifications/read-all',
+      headers: bob.headers,
+    });
     expect(read.statusCode).toBe(204);
     const [report] = await reportsFor(bob, 1);
     expect(outcomeOf(report)).toEqual({ sent: 0, skipped: 'nothing_pending' });
@@ -179,7 +200,11 @@ describe('the email worker', () => {
     const { owner, room, members } = await roomWith(1);
     const [bob] = members as [TestUser];
     await postMessage(app.server, owner, room.id, `@${bob.user.username} secret plans`);
-    const left = await app.server.inject({ method: 'POST', url: `/api/rooms/${room.id}/leave`, headers: bob.headers });
+    const left = await app.server.inject({
+      method: 'POST',
+      url: `/api/rooms/${room.id}/leave`,
+      headers: bob.headers,
+    });
     expect(left.statusCode).toBe(204);
     const [report] = await reportsFor(bob, 1);
     expect(outcomeOf(report)).toEqual({ sent: 0, skipped: 'nothing_pending' });

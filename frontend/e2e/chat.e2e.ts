@@ -78,6 +78,18 @@ describe('the web client against the real server', () => {
     await browse.getByRole('button', { name: `Join ${roomName}` }).click();
     await bob.page.getByRole('heading', { name: roomName }).waitFor(timeout);
 
+    // Alice sees Bob among the members, online.
+    await alice.page.getByRole('button', { name: /2 members/ }).click();
+    const members = alice.page.getByRole('list', { name: 'Members' });
+    await members
+      .getByRole('listitem')
+      .filter({ hasText: 'Bob Builder' })
+      .getByLabel('online')
+      .waitFor(timeout);
+    await screenshot(alice.page, '04b-members');
+    await alice.page.keyboard.press('Escape');
+    await members.waitFor({ state: 'detached', ...timeout });
+
     // Typing shows on the other side, and goes away when the message lands.
     const aliceBox = alice.page.getByRole('textbox', { name: /^Message #/ });
     await aliceBox.pressSequentially('Hello Bob, welcome!', { delay: 10 });

@@ -16,7 +16,10 @@ export function createFileMailer(options: { dataDir: string; from: string; log: 
   const stage = async (mail: OutgoingMail): Promise<StagedMail> => {
     const info = await render.sendMail({ from: options.from, ...mail });
     await mkdir(dir, { recursive: true });
-    const file = join(dir, `${new Date().toISOString().replace(/[:.]/g, '-')}-${randomUUID().slice(0, 8)}.eml`);
+    const file = join(
+      dir,
+      `${new Date().toISOString().replace(/[:.]/g, '-')}-${randomUUID().slice(0, 8)}.eml`,
+    );
     const partial = `${file}.partial`;
     await writeFile(partial, info.message as Buffer, { mode: 0o600 });
     return {

@@ -21,7 +21,10 @@ function connectionOptions(url: URL): SMTPConnection.Options {
  * Runs one step of the conversation. nodemailer reports a dropped connection as an `error` or
  * `end` event rather than through the step's callback, so those settle the step too.
  */
-function step(connection: SMTPConnection, run: (done: (error?: Error | null) => void) => void): Promise<void> {
+function step(
+  connection: SMTPConnection,
+  run: (done: (error?: Error | null) => void) => void,
+): Promise<void> {
   return new Promise<void>((resolve, reject) => {
     const onError = (error: Error) => finish(error);
     const onEnd = () => finish(new Error('SMTP connection closed'));
@@ -61,6 +64,9 @@ export function createSmtpMailer(options: { url: string; from: string }): Mailer
     open.add(connection);
     try {
       await step(connection, (done) => connection.connect(done));
+      // The held-back end of a staged mail is a tiny write after the body: without this, Nagle's
+      // algorithm waits for the server's delayed ACK (~40 ms) before sending it.
+      connection._socket.setNoDelay(true);
       if (auth) await step(connection, (done) => connection.login(auth, done));
     } catch (error) {
       connection.close();

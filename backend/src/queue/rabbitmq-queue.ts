@@ -31,12 +31,17 @@ const attemptHeader = 'x-attempt';
 function jobOf(message: AsyncMessage): Job {
   const raw: unknown = message.body;
   const payload =
-    typeof raw === 'string' || Buffer.isBuffer(raw) ? (JSON.parse(raw.toString()) as unknown) : (raw as unknown);
+    typeof raw === 'string' || Buffer.isBuffer(raw)
+      ? (JSON.parse(raw.toString()) as unknown)
+      : (raw as unknown);
   if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) {
     throw new Error('job payload is not an object');
   }
   const attempt = Number(message.headers?.[attemptHeader] ?? 1);
-  return { payload: payload as Record<string, unknown>, attempt: Number.isInteger(attempt) && attempt > 0 ? attempt : 1 };
+  return {
+    payload: payload as Record<string, unknown>,
+    attempt: Number.isInteger(attempt) && attempt > 0 ? attempt : 1,
+  };
 }
 
 /** The RabbitMQ job queue: publisher confirms, a quorum work queue, TTL wait queues, a dead-letter queue. */
@@ -65,7 +70,12 @@ export function createRabbitQueue(options: RabbitQueueOptions): RabbitQueue {
 
   const send = (envelope: Envelope, job: Job) =>
     publisher.send(
-      { ...envelope, durable: true, contentType: 'application/json', headers: { [attemptHeader]: job.attempt } },
+      {
+        ...envelope,
+        durable: true,
+        contentType: 'application/json',
+        headers: { [attemptHeader]: job.attempt },
+      },
       job.payload,
     );
 
@@ -114,7 +124,11 @@ export function createRabbitQueue(options: RabbitQueueOptions): RabbitQueue {
             log.warn({ err: error, attempt: job.attempt }, 'job failed; retrying later');
             // The retry copy is confirmed before the original is acked: a crash in between leaves a
             // duplicate job, which the idempotent worker absorbs, never a lost one.
-            await sendAfter({ ...job, attempt: next }, retryDelay(retry, next), names.retryQueues[next - 2] ?? names.delayQueue);
+            await sendAfter(
+              { ...job, attempt: next },
+              retryDelay(retry, next),
+              names.retryQueues[next - 2] ?? names.delayQueue,
+            );
             return ConsumerStatus.ACK;
           }
         },

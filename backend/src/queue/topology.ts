@@ -11,7 +11,10 @@ export function topologyNames(prefix: string, retry: RetryPolicy) {
     deadQueue: `${base}.email.dead`,
     delayQueue: `${base}.email.delay`,
     /** One wait queue per retry: every message in it has the same TTL, so none blocks the head. */
-    retryQueues: Array.from({ length: Math.max(0, retry.maxAttempts - 1) }, (_, i) => `${base}.email.retry.${i + 2}`),
+    retryQueues: Array.from(
+      { length: Math.max(0, retry.maxAttempts - 1) },
+      (_, i) => `${base}.email.retry.${i + 2}`,
+    ),
   };
 }
 

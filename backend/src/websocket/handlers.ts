@@ -3,7 +3,6 @@ import { AppError } from '../services/errors.js';
 import type { AppContext } from '../services/context.js';
 import { loadRoomForMember } from '../services/rooms/access.js';
 import { sendMessage } from '../services/messages/send-message.js';
-import { eventsAfter } from '../services/messages/history.js';
 import { announceTyping } from '../services/rooms/typing.js';
 import type { Connection, Identity } from './connection.js';
 import type { Hub } from './hub.js';
@@ -49,7 +48,7 @@ export async function subscribe(
   const stream = new RoomStream(
     frame.roomId,
     (text) => connection.sendText(text),
-    (afterSeq, limit) => eventsAfter(ctx, frame.roomId, afterSeq, limit),
+    (afterSeq, limit) => hub.readEvents(frame.roomId, afterSeq, limit),
     (error) => {
       ctx.log.error(
         { err: error, roomId: frame.roomId },

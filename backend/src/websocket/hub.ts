@@ -4,6 +4,8 @@ import type { BusMessage } from '../bus/messages.js';
 import { rooms } from '../db/schema.js';
 import type { AppContext } from '../services/context.js';
 import { announcePresence } from '../services/presence/announce-presence.js';
+import { eventsAfter } from '../services/messages/history.js';
+import type { RoomEventFrame } from '@messaging-app/shared';
 import type { Connection } from './connection.js';
 import type { RoomStream } from './room-stream.js';
 import type { GatewayOptions } from './options.js';
@@ -18,6 +20,7 @@ export class Hub {
   private readonly byRoom = new Map<string, Set<Connection>>();
   private readonly offlineTimers = new Map<string, NodeJS.Timeout>();
   private readonly inFlight = new Set<Promise<void>>();
+  private readonly reads = new Map<string, Promise<RoomEventFrame[]>>();
 
   constructor(
     private readonly ctx: AppContext,
@@ -82,6 +85,20 @@ export class Hub {
     followers?.delete(connection);
     if (followers?.size === 0) this.byRoom.delete(roomId);
     return true;
+  }
+
+  /**
+   * Stored events of a room after a seq. Sockets of one room that fall behind together (a lost
+   * doorbell, a bus outage) ask the same question at once: it is asked of the database once.
+   */
+  readEvents(roomId: string, afterSeq: number, limit: number): Promise<RoomEventFrame[]> {
+    const key = `${roomId}:${afterSeq}:${limit}`;
+    let read = this.reads.get(key);
+    if (!read) {
+      read = eventsAfter(this.ctx, roomId, afterSeq, limit).finally(() => this.reads.delete(key));
+      this.reads.set(key, read);
+    }
+    return read;
   }
 
   userConnections(userId: string): Iterable<Connection> {

@@ -10,6 +10,12 @@ interface Pending {
 }
 
 const pageSize = 500;
+/**
+ * Doorbells of one room can arrive slightly out of order (two commits publish concurrently). A gap
+ * is given this long to close by itself before it is read from the database, so a reordering
+ * costs no query; only a doorbell that is really lost does.
+ */
+export const gapWaitMs = 100;
 
 /**
  * One room as one socket sees it: delivers each seq exactly once and in order. Live events come
@@ -23,6 +29,7 @@ export class RoomStream {
   private pumping = false;
   private closed = false;
   private pending: Pending[] = [];
+  private gapTimer: NodeJS.Timeout | undefined;
 
   constructor(
     readonly roomId: string,
@@ -67,13 +74,14 @@ export class RoomStream {
   close(): void {
     this.closed = true;
     this.pending = [];
+    clearTimeout(this.gapTimer);
   }
 
   get isClosed(): boolean {
     return this.closed;
   }
 
-  private async pump(): Promise<void> {
+  private async pump(gapWaited = false): Promise<void> {
     if (this.pumping) return;
     this.pumping = true;
     try {
@@ -86,10 +94,19 @@ export class RoomStream {
           this.pending.shift();
           this.lastSeq = next.seq;
           this.send(next.text);
+        } else if (next.text !== undefined && !gapWaited) {
+          // Later events wait with it; the missing one usually arrives within a millisecond.
+          this.gapTimer ??= setTimeout(() => {
+            this.gapTimer = undefined;
+            void this.pump(true);
+          }, gapWaitMs);
+          return;
         } else {
           await this.fill(next.text === undefined ? next.seq : next.seq - 1);
         }
       }
+      clearTimeout(this.gapTimer);
+      this.gapTimer = undefined;
     } catch (error) {
       this.fail(error);
     } finally {

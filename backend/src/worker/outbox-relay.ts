@@ -32,7 +32,11 @@ interface BatchResult {
  * same transaction. A crash after the confirm and before the commit publishes them again: a
  * duplicate job, which the worker's `emailed_at` check absorbs; never a lost one.
  */
-async function relayBatch(db: Db, queue: JobQueue, options: Required<OutboxRelayOptions>): Promise<BatchResult> {
+async function relayBatch(
+  db: Db,
+  queue: JobQueue,
+  options: Required<OutboxRelayOptions>,
+): Promise<BatchResult> {
   return db.transaction(async (tx) => {
     const rows = await tx
       .select()
@@ -57,14 +61,24 @@ async function relayBatch(db: Db, queue: JobQueue, options: Required<OutboxRelay
       await tx
         .update(outbox)
         .set({ attempts: sql`${outbox.attempts} + 1`, lastError: reason.slice(0, 500) })
-        .where(inArray(outbox.id, failed.map((r) => r.id)));
+        .where(
+          inArray(
+            outbox.id,
+            failed.map((r) => r.id),
+          ),
+        );
     }
     return { published: sent.length, failed: failed.length };
   });
 }
 
 /** Starts the relay loop: poll, publish with confirms, mark sent; back off while the broker is down. */
-export function startOutboxRelay(db: Db, queue: JobQueue, log: Logger, given: OutboxRelayOptions): OutboxRelay {
+export function startOutboxRelay(
+  db: Db,
+  queue: JobQueue,
+  log: Logger,
+  given: OutboxRelayOptions,
+): OutboxRelay {
   const options: Required<OutboxRelayOptions> = {
     pollMs: 250,
     batchSize: 200,

@@ -5,6 +5,7 @@ import { consumeEmailJobs } from './email-consumer.js';
 import { startOutboxRelay } from './outbox-relay.js';
 import type { OutboxRelayOptions } from './outbox-relay.js';
 import type { JobReport } from './email-consumer.js';
+import { requeuePendingEmails } from './requeue-pending.js';
 
 export interface WorkerDeps {
   ctx: AppContext;
@@ -32,9 +33,18 @@ export function startWorker(deps: WorkerDeps): Worker {
     concurrency: deps.concurrency ?? 4,
     ...(deps.observe ? { observe: deps.observe } : {}),
   });
+  // The broker keeps jobs across restarts; the in-process queue needs them rebuilt from the database.
+  const recovered =
+    deps.queue.kind === 'memory'
+      ? requeuePendingEmails(deps.ctx.db, deps.queue, deps.ctx.config.emailDelayMs).then(
+          (count) => count > 0 && log.info({ count }, 'pending emails queued again'),
+          (error: unknown) => log.error({ err: error }, 'could not queue pending emails again'),
+        )
+      : Promise.resolve();
   log.info({ queue: deps.queue.kind, mailer: deps.mailer.kind }, 'worker started');
   return {
     async stop() {
+      await recovered;
       await relay.stop();
       await consumer.close();
     },

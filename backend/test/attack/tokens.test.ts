@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SignJWT, decodeJwt, decodeProtectedHeader } from 'jose';
 import { buildTestApp, testSecret } from '../support/app.js';
+import { WsClient, wsUrl } from '../support/ws-client.js';
 import type { TestApp } from '../support/app.js';
 import { problemOf, registerUser } from '../support/factories.js';
 import type { TestUser } from '../support/factories.js';
@@ -12,6 +13,7 @@ const refused: string[] = [];
 
 beforeAll(async () => {
   app = await buildTestApp({ config: { frontendDist } });
+  await app.server.listen({ host: '127.0.0.1', port: 0 });
   user = await registerUser(app.server);
 });
 afterAll(async () => {
@@ -150,5 +152,42 @@ describe('refresh tokens', () => {
     const garbage = await refresh('not-a-refresh-token');
     expect(garbage.statusCode).toBe(401);
     refused.push('unknown refresh token');
+  });
+});
+
+describe('tokens on the socket', () => {
+  async function closedWith(token: string): Promise<number> {
+    const socket = await WsClient.open(wsUrl(app.server));
+    socket.send({ type: 'auth', token });
+    return (await socket.closing()).code;
+  }
+
+  it('a socket refuses every bad token the HTTP API refuses', async () => {
+    const [, payload] = user.accessToken.split('.') as [string, string];
+    const cases: Array<[string, string]> = [
+      ['ws expired', await sign({}, { exp: Math.floor(Date.now() / 1000) - 5 })],
+      ['ws alg none', `${b64({ alg: 'none', typ: 'JWT' })}.${payload}.`],
+      ['ws HS512', await sign({}, { alg: 'HS512' })],
+      ['ws wrong audience', await sign({}, { audience: 'someone-else' })],
+    ];
+    for (const [name, token] of cases) {
+      expect(await closedWith(token), name).toBe(4401);
+      refused.push(name);
+    }
+  });
+
+  it('logout closes the open sockets of the session at once', async () => {
+    const victim = await registerUser(app.server);
+    const socket = await WsClient.connect(wsUrl(app.server), victim.accessToken);
+    const logout = await app.server.inject({
+      method: 'POST',
+      url: '/api/auth/logout',
+      headers: victim.headers,
+      payload: {},
+    });
+    expect(logout.statusCode).toBe(204);
+    expect((await socket.closing()).code).toBe(4409);
+    expect(await closedWith(victim.accessToken)).toBe(4401);
+    refused.push('ws revoked session');
   });
 });

@@ -41,13 +41,16 @@ export function runPrefix(): string {
 }
 
 /** The in-process queue (`embedded`) or a RabbitMQ queue under a fresh prefix (`services`). */
-export function createTestQueue(options: { mode?: TestMode; retry?: RetryPolicy } = {}): TestQueue {
+export function createTestQueue(
+  options: { mode?: TestMode; retry?: RetryPolicy; prefix?: string; keep?: boolean } = {},
+): TestQueue {
   const retry = options.retry ?? fastRetry;
   if ((options.mode ?? testMode) === 'embedded') {
     const queue = createMemoryQueue({ retry });
     return { queue, deadLetters: async () => queue.deadLetters.length, destroy: () => queue.close() };
   }
-  const prefix = runPrefix();
+  // Another queue on the same prefix is the same broker state: what a restarted process sees.
+  const prefix = options.prefix ?? runPrefix();
   const queue = createRabbitQueue({
     url: services.rabbitmq,
     log: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
@@ -63,7 +66,7 @@ export function createTestQueue(options: { mode?: TestMode; retry?: RetryPolicy 
     },
     async destroy() {
       await queue.close();
-      await deleteTopology(topologyNames(prefix, retry));
+      if (!options.keep) await deleteTopology(topologyNames(prefix, retry));
     },
   };
 }

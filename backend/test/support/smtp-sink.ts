@@ -15,6 +15,8 @@ export interface ReceivedMail {
 export interface SmtpSink {
   url: string;
   mails: ReceivedMail[];
+  /** Connections that broke (a sender killed mid-conversation resets its socket). */
+  connectionErrors: Error[];
   /** Mails to one address so far. */
   to(address: string): ReceivedMail[];
   /** Resolves once `predicate` holds over the received mails; rejects after `timeoutMs`. */
@@ -28,6 +30,7 @@ export interface SmtpSink {
 export async function startSmtpSink(): Promise<SmtpSink> {
   const mails: ReceivedMail[] = [];
   const rejected = new Set<string>();
+  const connectionErrors: Error[] = [];
   const waiters = new Set<() => void>();
   const server = new SMTPServer({
     authOptional: true,
@@ -59,12 +62,14 @@ export async function startSmtpSink(): Promise<SmtpSink> {
         .catch((error: Error) => callback(error));
     },
   });
+  server.on('error', (error: Error) => connectionErrors.push(error));
   server.listen(0, '127.0.0.1');
   await once(server.server, 'listening');
   const { port } = server.server.address() as AddressInfo;
   return {
     url: `smtp://127.0.0.1:${port}`,
     mails,
+    connectionErrors,
     to: (address) => mails.filter((m) => m.to.includes(address.toLowerCase())),
     waitFor(predicate, timeoutMs = 10_000) {
       if (predicate(mails)) return Promise.resolve();

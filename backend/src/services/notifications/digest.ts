@@ -14,7 +14,13 @@ export interface RenderedDigest {
   html: string;
 }
 
-const htmlEscapes: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+const htmlEscapes: Record<string, string> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&#39;',
+};
 
 /** Everything from users (names, room names, message text) goes through this before HTML. */
 export function escapeHtml(value: string): string {
@@ -37,11 +43,17 @@ function headline(item: DigestItem): string {
 }
 
 /** One email for every pending notification of a recipient: subject, plain text and HTML. */
-export function renderDigest(input: { recipientName: string; items: DigestItem[]; publicUrl: string }): RenderedDigest {
+export function renderDigest(input: {
+  recipientName: string;
+  items: DigestItem[];
+  publicUrl: string;
+}): RenderedDigest {
   const { items, publicUrl } = input;
   const first = items[0];
   if (!first) throw new Error('a digest needs at least one notification');
-  const subject = oneLine(items.length === 1 ? headline(first) : `${items.length} new notifications in messaging-app`);
+  const subject = oneLine(
+    items.length === 1 ? headline(first) : `${items.length} new notifications in messaging-app`,
+  );
   const textItems = items.map((item) => {
     const lines = [headline(item)];
     if (item.excerpt) lines.push(`  "${item.excerpt}"`);

@@ -11,8 +11,7 @@ import { preview } from './create.js';
 const digestMax = 50;
 
 export type DigestOutcome =
-  | { sent: number }
-  | { sent: 0; skipped: 'no_user' | 'prefs_off' | 'online' | 'nothing_pending' };
+  { sent: number } | { sent: 0; skipped: 'no_user' | 'prefs_off' | 'online' | 'nothing_pending' };
 
 function messageIdOf(ids: string[], publicUrl: string): string {
   const host = new URL(publicUrl).hostname || 'localhost';
@@ -34,7 +33,11 @@ function messageIdOf(ids: string[], publicUrl: string): string {
  * mail, the marks are cleared again and the job is retried. The Message-ID is stable, so a
  * receiver can still drop the copy that the remaining microsecond could produce.
  */
-export async function sendEmailDigest(ctx: AppContext, mailer: Mailer, userId: string): Promise<DigestOutcome> {
+export async function sendEmailDigest(
+  ctx: AppContext,
+  mailer: Mailer,
+  userId: string,
+): Promise<DigestOutcome> {
   const [recipient] = await ctx.db
     .select({ email: users.email, displayName: users.displayName, prefs: users.notificationPrefs })
     .from(users)
@@ -90,11 +93,21 @@ export async function sendEmailDigest(ctx: AppContext, mailer: Mailer, userId: s
       seq: r.seq,
     }));
     const ids = rows.map((r) => r.id);
-    const rendered = renderDigest({ recipientName: recipient.displayName, items, publicUrl: ctx.config.publicUrl });
+    const rendered = renderDigest({
+      recipientName: recipient.displayName,
+      items,
+      publicUrl: ctx.config.publicUrl,
+    });
     await tx.update(notifications).set({ emailedAt: new Date() }).where(inArray(notifications.id, ids));
-    const mail = await mailer.stage({ to: recipient.email, ...rendered, messageId: messageIdOf(ids, ctx.config.publicUrl) });
+    const mail = await mailer.stage({
+      to: recipient.email,
+      ...rendered,
+      messageId: messageIdOf(ids, ctx.config.publicUrl),
+    });
     // The final "." goes out now; the COMMIT follows when this callback returns, in the same tick.
     const accepted = mail.finish();
+    // Awaited (and its failure rethrown) right after the commit; this only keeps a refusal that
+    // arrives before then from counting as an unhandled rejection.
     accepted.catch(() => undefined);
     return { ids, accepted };
   });
@@ -102,6 +115,7 @@ export async function sendEmailDigest(ctx: AppContext, mailer: Mailer, userId: s
   try {
     await staged.accepted;
   } catch (error) {
+    // Refused (or cut off before the server's answer): unmark, so that the retry sends the digest.
     await ctx.db.update(notifications).set({ emailedAt: null }).where(inArray(notifications.id, staged.ids));
     throw error;
   }

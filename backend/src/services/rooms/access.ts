@@ -9,6 +9,7 @@ export type MembershipRow = typeof roomParticipants.$inferSelect;
 
 export interface RoomView {
   room: RoomRow;
+  /** Role and joinedAt are exact; lastReadSeq may lag when the row comes from the membership cache. */
   membership: MembershipRow | null;
 }
 

@@ -51,7 +51,15 @@ async function addMember(
 /** Joins a public room. Joining a room one already belongs to returns the membership unchanged. */
 export async function joinRoom(ctx: AppContext, caller: Caller, roomId: string): Promise<Membership> {
   const view = await loadRoomForViewer(ctx.db, caller.userId, roomId);
-  if (view.membership) return presentMembership(ctx, view.membership);
+  if (view.membership) {
+    // The gate's row may come from the membership cache, whose read marker can lag: answer a fresh one.
+    const [fresh] = await ctx.db
+      .select()
+      .from(roomParticipants)
+      .where(and(eq(roomParticipants.roomId, roomId), eq(roomParticipants.userId, caller.userId)))
+      .limit(1);
+    return presentMembership(ctx, fresh ?? view.membership);
+  }
   if (view.room.visibility !== 'public') throw notFound('room');
   const { row, frame } = await ctx.db.transaction(async (tx) => {
     const added = await addMember(tx, roomId, caller.userId);

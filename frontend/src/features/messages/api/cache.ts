@@ -15,7 +15,13 @@ export interface PendingMessage {
 
 /** Adds a message to the loaded history of its room, or replaces it (edit, delete, duplicate delivery). */
 export function upsertMessage(queryClient: QueryClient, message: Message): void {
-  queryClient.setQueryData<MessagePages>(messagesKey(message.roomId), (data) => {
+  const key = messagesKey(message.roomId);
+  if (!queryClient.getQueryData(key)) {
+    // History may be loading right now from before this message: fetch it again so it cannot be missed.
+    // (A room never opened has no query, and this does nothing.)
+    void queryClient.invalidateQueries({ queryKey: key });
+  }
+  queryClient.setQueryData<MessagePages>(key, (data) => {
     if (!data) return data;
     let found = false;
     const pages = data.pages.map((page) => {

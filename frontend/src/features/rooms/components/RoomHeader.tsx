@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { Link } from 'react-router';
 import type { Room } from '@messaging-app/shared';
 import { Avatar } from '../../../components/Avatar';
@@ -11,6 +11,24 @@ import { useParticipants } from '../hooks/useParticipants';
 export function RoomHeader({ room, member }: { room: Room; member: boolean }) {
   const participants = useParticipants(room.id, member);
   const [open, setOpen] = useState(false);
+  const box = useRef<HTMLDivElement>(null);
+
+  // The member list closes like a menu: Escape or a click anywhere else.
+  useEffect(() => {
+    if (!open) return;
+    const onPointer = (event: MouseEvent) => {
+      if (!box.current?.contains(event.target as Node)) setOpen(false);
+    };
+    const onKey = (event: KeyboardEvent) => {
+      if (event.key === 'Escape') setOpen(false);
+    };
+    document.addEventListener('mousedown', onPointer);
+    document.addEventListener('keydown', onKey);
+    return () => {
+      document.removeEventListener('mousedown', onPointer);
+      document.removeEventListener('keydown', onKey);
+    };
+  }, [open]);
   const { user } = useAuth();
   const connected = useSocketStatus() === 'open';
   // I am online by definition while my socket is up, even if the list was fetched a moment before it was.
@@ -32,7 +50,7 @@ export function RoomHeader({ room, member }: { room: Room; member: boolean }) {
         {room.description && <p className="room-topic">{room.description}</p>}
       </div>
       {member && (
-        <div className="members">
+        <div className="members" ref={box}>
           <button
             type="button"
             className="button subtle"
