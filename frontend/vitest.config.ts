@@ -25,7 +25,7 @@ export default mergeConfig(
             name: 'e2e',
             environment: 'node',
             include: ['e2e/**/*.e2e.ts'],
-            testTimeout: 60_000,
+            testTimeout: 120_000,
             hookTimeout: 180_000,
           },
         },

@@ -45,30 +45,34 @@ async function createDatabase(admin: string): Promise<{ url: string; drop(): Pro
 /** Starts role `all` on a fresh PostgreSQL database and the given Redis, as production would run it. */
 export async function startServer(options: ServerOptions): Promise<BenchServer> {
   const database = await createDatabase(options.postgres);
-  const child: ChildProcess = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', 'src/main.ts', 'all'], {
-    cwd: backend,
-    stdio: ['ignore', 'pipe', 'inherit'],
-    env: {
-      PATH: process.env.PATH,
-      NODE_ENV: 'production',
-      HOST: '127.0.0.1',
-      PORT: '0',
-      DATA_DIR: mkdtempSync(join(tmpdir(), 'bench-')),
-      DATABASE_URL: database.url,
-      REDIS_URL: options.redis,
-      REDIS_PREFIX: `bench-${randomBytes(4).toString('hex')}`,
-      JWT_SECRET: randomBytes(32).toString('hex'),
-      FRONTEND_DIST: '/nonexistent-frontend-dist',
-      LOG_LEVEL: 'info',
-      // The generator is one IP registering a thousand users and sending far past a person's rate.
-      RATE_LIMIT_API_PER_MINUTE: '100000000',
-      RATE_LIMIT_REGISTER_PER_IP_PER_HOUR: '100000000',
-      RATE_LIMIT_MESSAGES_PER_SECOND: '100000',
-      RATE_LIMIT_MESSAGE_BURST: '100000',
-      RATE_LIMIT_WS_FRAMES_PER_SECOND: '100000',
-      RATE_LIMIT_WS_FRAME_BURST: '100000',
+  const child: ChildProcess = spawn(
+    process.execPath,
+    ['--conditions=source', '--import', 'tsx', 'src/main.ts', 'all'],
+    {
+      cwd: backend,
+      stdio: ['ignore', 'pipe', 'inherit'],
+      env: {
+        PATH: process.env.PATH,
+        NODE_ENV: 'production',
+        HOST: '127.0.0.1',
+        PORT: '0',
+        DATA_DIR: mkdtempSync(join(tmpdir(), 'bench-')),
+        DATABASE_URL: database.url,
+        REDIS_URL: options.redis,
+        REDIS_PREFIX: `bench-${randomBytes(4).toString('hex')}`,
+        JWT_SECRET: randomBytes(32).toString('hex'),
+        FRONTEND_DIST: '/nonexistent-frontend-dist',
+        LOG_LEVEL: 'info',
+        // The generator is one IP registering a thousand users and sending far past a person's rate.
+        RATE_LIMIT_API_PER_MINUTE: '100000000',
+        RATE_LIMIT_REGISTER_PER_IP_PER_HOUR: '100000000',
+        RATE_LIMIT_MESSAGES_PER_SECOND: '100000',
+        RATE_LIMIT_MESSAGE_BURST: '100000',
+        RATE_LIMIT_WS_FRAMES_PER_SECOND: '100000',
+        RATE_LIMIT_WS_FRAME_BURST: '100000',
+      },
     },
-  });
+  );
   const url = await new Promise<string>((resolveUrl, reject) => {
     let buffered = '';
     const onData = (chunk: Buffer) => {

@@ -63,7 +63,9 @@ function onFrame(text: string) {
   if (text.startsWith('{"type":"message.new"')) {
     const at = text.indexOf(bodyMarker);
     if (at < 0) return;
-    const sentAt = Number.parseFloat(text.slice(at + bodyMarker.length, text.indexOf('"', at + bodyMarker.length)));
+    const sentAt = Number.parseFloat(
+      text.slice(at + bodyMarker.length, text.indexOf('"', at + bodyMarker.length)),
+    );
     // Stragglers of an earlier window are not this window's deliveries.
     if (sentAt < windowStart) return;
     counts.delivered += 1;
@@ -120,14 +122,18 @@ function run(clients: Client[], ratePerSecond: number, durationMs: number, drain
     for (let i = 0; i < Math.floor(due) && senders.length > 0; i += 1) {
       const client = senders[next++ % senders.length] as Client;
       const body = `b:${now().toFixed(3)}`;
-      client.socket.send(`{"type":"message.send","roomId":"${client.roomId}","body":"${body}","clientMsgId":"${randomUUID()}"}`);
+      client.socket.send(
+        `{"type":"message.send","roomId":"${client.roomId}","body":"${body}","clientMsgId":"${randomUUID()}"}`,
+      );
       counts.sent += 1;
     }
     if (t - start >= durationMs) {
       clearInterval(tick);
       setTimeout(() => {
         const latencies = samples.values.slice(0, samples.length);
-        port?.postMessage({ type: 'report', ...counts, dropped, latencies } satisfies FromWorker, [latencies.buffer]);
+        port?.postMessage({ type: 'report', ...counts, dropped, latencies } satisfies FromWorker, [
+          latencies.buffer,
+        ]);
       }, drainMs);
     }
   }, 5);
@@ -137,7 +143,8 @@ openAll().then(
   (clients) => {
     port.postMessage({ type: 'ready', opened: clients.length } satisfies FromWorker);
     port.on('message', (message: ToWorker) => {
-      if (message.type === 'start') run(clients, message.ratePerSecond, message.durationMs, message.drainMs, message.startAt);
+      if (message.type === 'start')
+        run(clients, message.ratePerSecond, message.durationMs, message.drainMs, message.startAt);
       else {
         for (const client of clients) client.socket.close();
         port.close();

@@ -210,6 +210,38 @@ describe('subscribe and live delivery', () => {
     expect(news).toHaveLength(1);
   });
 
+  it('stores sends that arrive together as one batch: each acked, each fanned out once, seqs in a row', async () => {
+    const { owner, member, room, ownerSocket, memberSocket } = await chat();
+    const others = await Promise.all([connect(owner), connect(member), connect(owner)]);
+    const senders = [ownerSocket, memberSocket, ...others];
+    const ids = senders.map(() => randomUUID());
+    senders.forEach((socket, i) => {
+      socket.send({ type: 'message.send', roomId: room.id, body: `together ${i}`, clientMsgId: ids[i] });
+    });
+    const acks = await Promise.all(senders.map((socket) => socket.nextOf('message.ack')));
+    const seqs = acks.map((a) => a.message.seq).sort((a, b) => a - b);
+    expect(seqs).toEqual(seqs.map((_, i) => (seqs[0] as number) + i));
+    expect(acks.map((a) => a.clientMsgId)).toEqual(ids);
+    await memberSocket.next((f) => f.type === 'message.new' && f.seq === seqs[seqs.length - 1]);
+    const seen = memberSocket.received.filter((f) => f.type === 'message.new').map((f) => f.message.body);
+    expect(seen.sort()).toEqual(senders.map((_, i) => `together ${i}`).sort());
+  });
+
+  it('keeps a retry idempotent when both copies arrive in the same batch', async () => {
+    const { member, room, ownerSocket, memberSocket } = await chat();
+    const second = await connect(member);
+    const clientMsgId = randomUUID();
+    memberSocket.send({ type: 'message.send', roomId: room.id, body: 'twice at once', clientMsgId });
+    second.send({ type: 'message.send', roomId: room.id, body: 'twice at once', clientMsgId });
+    const [a, b] = await Promise.all([memberSocket.nextOf('message.ack'), second.nextOf('message.ack')]);
+    expect(b.message.id).toBe(a.message.id);
+    ownerSocket.send({ type: 'message.send', roomId: room.id, body: 'marker', clientMsgId: randomUUID() });
+    const marker = await ownerSocket.nextOf('message.ack');
+    await memberSocket.next((f) => f.type === 'message.new' && f.seq === marker.message.seq);
+    const copies = memberSocket.received.filter((f) => f.type === 'message.new' && f.message.clientMsgId === clientMsgId);
+    expect(copies).toHaveLength(1);
+  });
+
   it('replays missed events after afterSeq in order, then subscribed, then live, with no gap and no duplicate', async () => {
     const owner = await registerUser(app.server);
     const room = await createRoom(app.server, owner);

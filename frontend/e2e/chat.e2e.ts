@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { startServer } from './support/server';
 import type { RunningServer } from './support/server';
@@ -13,12 +13,18 @@ beforeAll(async () => {
   browser = await launchBrowser();
 });
 
+// A failed test leaves no browser profile behind for the next one.
+afterEach(async () => {
+  await Promise.all(browser?.contexts().map((context) => context.close()) ?? []);
+});
+
 afterAll(async () => {
   await browser?.close();
   await server?.stop();
 });
 
-const timeout = { timeout: 15_000 };
+// Generous: `make test` may run this on a busy two-core machine.
+const timeout = { timeout: 20_000 };
 
 async function registerThrough(page: Page, username: string, displayName: string) {
   await page.goto('/register');

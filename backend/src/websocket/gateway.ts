@@ -13,6 +13,7 @@ import { parseFrame } from './frames.js';
 import { reportError, send, subscribe, typing, unsubscribe } from './handlers.js';
 import type { HandlerDeps } from './handlers.js';
 import { Hub } from './hub.js';
+import { SendBatcher } from './send-batcher.js';
 import { defaultGatewayOptions } from './options.js';
 import type { GatewayOptions } from './options.js';
 import { originAllowed } from './origin.js';
@@ -30,7 +31,7 @@ export interface Gateway {
 export function createGateway(ctx: AppContext, overrides: Partial<GatewayOptions> = {}): Gateway {
   const options: GatewayOptions = { ...defaultGatewayOptions, ...overrides };
   const hub = new Hub(ctx, options);
-  const deps: HandlerDeps = { ctx, hub, options, typingAt: new Map() };
+  const deps: HandlerDeps = { ctx, hub, options, typingAt: new Map(), sends: new SendBatcher(ctx) };
 
   async function authenticateSocket(connection: Connection, token: string, roomId: string | undefined) {
     let identity: Identity;

@@ -2,7 +2,7 @@ import type { ClientFrame, ErrorCode } from '@messaging-app/shared';
 import { AppError } from '../services/errors.js';
 import type { AppContext } from '../services/context.js';
 import { loadRoomForMember } from '../services/rooms/access.js';
-import { sendMessage } from '../services/messages/send-message.js';
+import type { SendBatcher } from './send-batcher.js';
 import { announceTyping } from '../services/rooms/typing.js';
 import type { Connection, Identity } from './connection.js';
 import type { Hub } from './hub.js';
@@ -18,6 +18,7 @@ export interface HandlerDeps {
   /** When each user last announced typing in each room, on this instance. */
   typingAt: Map<string, number>;
   limiter?: Limiter;
+  sends: SendBatcher;
 }
 
 type Frame<T extends ClientFrame['type']> = Extract<ClientFrame, { type: T }>;
@@ -93,7 +94,7 @@ export async function send(
   frame: Frame<'message.send'>,
 ) {
   if (deps.limiter) await limitMessageSend(deps.limiter, identity.userId);
-  const { message } = await sendMessage(deps.ctx, {
+  const { message } = await deps.sends.send({
     userId: identity.userId,
     roomId: frame.roomId,
     body: frame.body,

@@ -4,6 +4,7 @@ import { buildTestApp, testSecret } from '../support/app.js';
 import { WsClient, wsUrl } from '../support/ws-client.js';
 import type { TestApp } from '../support/app.js';
 import { problemOf, registerUser } from '../support/factories.js';
+import { testMode } from '../support/services.js';
 import type { TestUser } from '../support/factories.js';
 
 const frontendDist = '/nonexistent-frontend-dist';
@@ -189,5 +190,32 @@ describe('tokens on the socket', () => {
     expect((await socket.closing()).code).toBe(4409);
     expect(await closedWith(victim.accessToken)).toBe(4401);
     refused.push('ws revoked session');
+  });
+});
+
+describe.runIf(testMode === 'services')('revocation across instances', () => {
+  it('a logout on one instance refuses the token and closes its sockets on another at once', async () => {
+    const prefix = `revoke-${crypto.randomUUID()}`;
+    const first = await buildTestApp({ config: { frontendDist }, redisPrefix: prefix });
+    const second = await buildTestApp({ config: { frontendDist }, redisPrefix: prefix, sharing: first });
+    try {
+      await second.server.listen({ host: '127.0.0.1', port: 0 });
+      const victim = await registerUser(first.server);
+      const socket = await WsClient.connect(wsUrl(second.server), victim.accessToken);
+      const logout = await first.server.inject({
+        method: 'POST',
+        url: '/api/auth/logout',
+        headers: victim.headers,
+        payload: {},
+      });
+      expect(logout.statusCode).toBe(204);
+      const elsewhere = await second.server.inject({ url: '/api/profile', headers: victim.headers });
+      expect(elsewhere.statusCode).toBe(401);
+      expect((await socket.closing()).code).toBe(4409);
+      refused.push('revoked on another instance (HTTP and socket)');
+    } finally {
+      await second.close();
+      await first.close();
+    }
   });
 });

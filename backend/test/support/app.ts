@@ -60,6 +60,16 @@ export function testConfig(overrides: Partial<Config> = {}, limits: Partial<Rate
   return { ...config, limits: { ...base, ...limits } };
 }
 
+/** Deletes every key under `prefix`. SCAN patterns are not prefixed by ioredis, DEL keys are. */
+async function dropKeys(redis: Redis, prefix: string): Promise<void> {
+  let cursor = '0';
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500);
+    cursor = next;
+    if (keys.length > 0) await redis.unlink(...keys.map((k) => k.slice(prefix.length)));
+  } while (cursor !== '0');
+}
+
 /** The whole app on a fresh database of the current suite's mode, driven through `app.server.inject`. */
 export async function buildTestApp(
   options: {
@@ -97,6 +107,7 @@ export async function buildTestApp(
     bus = createMemoryBus();
     presence = createMemoryPresence();
   }
+  const ownPrefix = options.cachePrefix === undefined && options.redisPrefix === undefined;
   const cachePrefix = options.cachePrefix ?? options.redisPrefix ?? `test-${randomUUID()}`;
   const redis =
     mode === 'services' ? new Redis(serviceUrls.redis, { keyPrefix: `${cachePrefix}:` }) : undefined;
@@ -118,6 +129,8 @@ export async function buildTestApp(
       await app.server.close();
       await bus.close();
       await presence.close();
+      // Limits and cache entries of an instance-private prefix go with it; shared ones expire.
+      if (redis && ownPrefix) await dropKeys(redis, `${cachePrefix}:`);
       await redis?.quit();
       await db.drop();
     },

@@ -107,6 +107,11 @@ export async function startServer(): Promise<RunningServer> {
       stdio: ['ignore', 'ignore', 'inherit'],
     },
   );
+  let stopping = false;
+  child.once('exit', (code, signal) => {
+    // A crash mid-suite otherwise shows up only as every later test failing to connect.
+    if (!stopping) console.error(`the e2e server exited unexpectedly (code ${code}, signal ${signal})`);
+  });
   try {
     await waitReady(url, child, 90_000);
   } catch (error) {
@@ -116,6 +121,7 @@ export async function startServer(): Promise<RunningServer> {
   return {
     url,
     async stop() {
+      stopping = true;
       child.kill('SIGTERM');
       await exited(child);
       rmSync(work, { recursive: true, force: true });

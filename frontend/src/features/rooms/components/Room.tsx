@@ -1,4 +1,4 @@
-import { useCallback, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useParams, useSearchParams } from 'react-router';
 import { useQuery } from '@tanstack/react-query';
 import type { MyRoom } from '@messaging-app/shared';
@@ -31,6 +31,12 @@ function RoomChat({ room, highlightId }: { room: MyRoom; highlightId: string | n
   const loadOlder = useCallback(() => {
     if (!isFetchingPreviousPage) void fetchPreviousPage();
   }, [fetchPreviousPage, isFetchingPreviousPage]);
+
+  // Opened from a notification about an older message: page back until it is on screen.
+  const highlightMissing = highlightId !== null && !messages.some((m) => m.id === highlightId);
+  useEffect(() => {
+    if (highlightMissing && history.hasPreviousPage) loadOlder();
+  }, [highlightMissing, history.hasPreviousPage, loadOlder]);
 
   return (
     <>
