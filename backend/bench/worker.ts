@@ -11,10 +11,12 @@ export interface WorkerInit {
 
 export type ToWorker =
   | { type: 'start'; ratePerSecond: number; durationMs: number; drainMs: number; startAt: number }
+  | { type: 'settle' }
   | { type: 'close' };
 
 export type FromWorker =
   | { type: 'ready'; opened: number }
+  | { type: 'settled'; outstanding: number }
   | {
       type: 'report';
       sent: number;
@@ -56,6 +58,8 @@ let windowStart = Number.POSITIVE_INFINITY;
 let counts = { sent: 0, acked: 0, errors: 0, delivered: 0 };
 let samples = new Samples();
 let dropped = 0;
+/** Sends of every window so far, and their answers: the server has caught up when they match. */
+const lifetime = { sent: 0, answered: 0 };
 const bodyMarker = '"body":"b:';
 
 /** Reads a frame cheaply: only the type and, for a message.new, the send time in the body. */
@@ -72,8 +76,10 @@ function onFrame(text: string) {
     samples.push(now() - sentAt);
   } else if (text.startsWith('{"type":"message.ack"')) {
     counts.acked += 1;
+    lifetime.answered += 1;
   } else if (text.startsWith('{"type":"error"')) {
     counts.errors += 1;
+    lifetime.answered += 1;
   }
 }
 
@@ -126,6 +132,7 @@ function run(clients: Client[], ratePerSecond: number, durationMs: number, drain
         `{"type":"message.send","roomId":"${client.roomId}","body":"${body}","clientMsgId":"${randomUUID()}"}`,
       );
       counts.sent += 1;
+      lifetime.sent += 1;
     }
     if (t - start >= durationMs) {
       clearInterval(tick);
@@ -143,7 +150,15 @@ openAll().then(
   (clients) => {
     port.postMessage({ type: 'ready', opened: clients.length } satisfies FromWorker);
     port.on('message', (message: ToWorker) => {
-      if (message.type === 'start')
+      if (message.type === 'settle') {
+        // The next window starts only once the server has answered every earlier send (or 60 s passed).
+        const deadline = Date.now() + 60_000;
+        const check = setInterval(() => {
+          if (lifetime.answered < lifetime.sent && Date.now() < deadline) return;
+          clearInterval(check);
+          port.postMessage({ type: 'settled', outstanding: lifetime.sent - lifetime.answered } satisfies FromWorker);
+        }, 50);
+      } else if (message.type === 'start')
         run(clients, message.ratePerSecond, message.durationMs, message.drainMs, message.startAt);
       else {
         for (const client of clients) client.socket.close();

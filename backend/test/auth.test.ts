@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SignJWT } from 'jose';
+import type { InjectOptions } from 'fastify';
 import { buildTestApp, testSecret } from './support/app.js';
 import type { TestApp } from './support/app.js';
 import { problemOf, registerUser, uniqueName } from './support/factories.js';
@@ -12,7 +13,7 @@ afterAll(async () => {
   await app.close();
 });
 
-const inject = (...args: Parameters<TestApp['server']['inject']>) => app.server.inject(...args);
+const inject = (options: InjectOptions) => app.server.inject(options);
 
 describe('register', () => {
   it('creates an account and returns a session', async () => {

@@ -3,10 +3,10 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { sql } from 'drizzle-orm';
 import { openDatabase } from '../src/db/client.js';
 import { DataDirLockedError } from '../src/db/lock.js';
 import { migrate } from '../src/db/migrate.js';
+import { users } from '../src/db/schema.js';
 import { loadConfig, ConfigError } from '../src/config.js';
 
 const tempDir = () => mkdtempSync(join(tmpdir(), 'messaging-app-test-'));
@@ -35,12 +35,18 @@ describe('the embedded store', () => {
     try {
       const first = await openDatabase({ dataDir: dir });
       await migrate(first);
-      await first.db.execute(sql`create table if not exists survival (note text)`);
-      await first.db.execute(sql`insert into survival values ('still here')`);
+      await first.db
+        .insert(users)
+        .values({
+          username: 'keeper',
+          email: 'keeper@example.test',
+          displayName: 'Keeper',
+          passwordHash: 'x',
+        });
       await first.close();
       const second = await openDatabase({ dataDir: dir });
-      const result = await second.db.execute<{ note: string }>(sql`select note from survival`);
-      expect(result.rows).toEqual([{ note: 'still here' }]);
+      const rows = await second.db.select({ username: users.username }).from(users);
+      expect(rows).toEqual([{ username: 'keeper' }]);
       await second.close();
     } finally {
       rmSync(dir, { recursive: true, force: true });

@@ -6,3 +6,6 @@ afterEach(() => {
   cleanup();
   localStorage.clear();
 });
+
+// jsdom does no layout, so it has no scrolling API; the list calls it to bring a linked message into view.
+Element.prototype.scrollIntoView ??= function scrollIntoView() {};

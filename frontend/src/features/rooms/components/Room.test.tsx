@@ -142,4 +142,22 @@ describe('Room', () => {
     expect(await within(log()).findByText('the very first')).toBeInTheDocument();
     expect(server.callsTo('listMessages').at(-1)?.query.get('before')).toBe('2');
   });
+
+  it('opened from a notification, pages back to the message and highlights it', async () => {
+    const { room, handlers } = roomWith([aMessage('', 60, { sender: ada, body: 'recent' })], {}, true);
+    const old = aMessage(room.id, 3, { sender: ada, body: '@grace an old question' });
+    const { container } = renderApp({
+      me,
+      route: `/rooms/${room.id}?message=${old.id}`,
+      handlers: {
+        ...handlers,
+        listMessages: ({ query }) =>
+          query.get('before')
+            ? { body: { messages: [old], hasMore: false } }
+            : { body: { messages: [aMessage(room.id, 60, { sender: ada, body: 'recent' })], hasMore: true } },
+      },
+    });
+    expect(await within(await findLog()).findByText('an old question', { exact: false })).toBeInTheDocument();
+    expect(container.querySelector(`#message-${old.id}`)).toHaveClass('highlighted');
+  });
 });
