@@ -77,7 +77,8 @@ class Generator {
         }),
     );
     let outstanding = 0;
-    for (const answer of await Promise.all(answers)) if (answer.type === 'settled') outstanding += answer.outstanding;
+    for (const answer of await Promise.all(answers))
+      if (answer.type === 'settled') outstanding += answer.outstanding;
     return outstanding;
   }
 

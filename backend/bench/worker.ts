@@ -156,7 +156,10 @@ openAll().then(
         const check = setInterval(() => {
           if (lifetime.answered < lifetime.sent && Date.now() < deadline) return;
           clearInterval(check);
-          port.postMessage({ type: 'settled', outstanding: lifetime.sent - lifetime.answered } satisfies FromWorker);
+          port.postMessage({
+            type: 'settled',
+            outstanding: lifetime.sent - lifetime.answered,
+          } satisfies FromWorker);
         }, 50);
       } else if (message.type === 'start')
         run(clients, message.ratePerSecond, message.durationMs, message.drainMs, message.startAt);

@@ -37,7 +37,11 @@ describe('sendMessageBatch', () => {
     const first = messages[0]?.seq as number;
     expect(messages.map((m) => m?.seq)).toEqual([first, first + 1, first + 2]);
     const events = published.filter((m) => m.kind === 'room.event');
-    expect(events.map((m) => (m.kind === 'room.event' ? m.frame.seq : 0))).toEqual([first, first + 1, first + 2]);
+    expect(events.map((m) => (m.kind === 'room.event' ? m.frame.seq : 0))).toEqual([
+      first,
+      first + 1,
+      first + 2,
+    ]);
 
     const again = await sendMessageBatch(app.ctx, room.id, inputs);
     expect(again.map((o) => o.ok && o.result.created)).toEqual([false, false, false]);
@@ -55,6 +59,8 @@ describe('sendMessageBatch', () => {
     expect(outcomes[0]?.ok).toBe(true);
     const refused = outcomes[1];
     expect(refused?.ok).toBe(false);
-    expect(refused && !refused.ok && refused.error instanceof AppError && refused.error.code).toBe('forbidden');
+    expect(refused && !refused.ok && refused.error instanceof AppError && refused.error.code).toBe(
+      'forbidden',
+    );
   });
 });

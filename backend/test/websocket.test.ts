@@ -238,7 +238,9 @@ describe('subscribe and live delivery', () => {
     ownerSocket.send({ type: 'message.send', roomId: room.id, body: 'marker', clientMsgId: randomUUID() });
     const marker = await ownerSocket.nextOf('message.ack');
     await memberSocket.next((f) => f.type === 'message.new' && f.seq === marker.message.seq);
-    const copies = memberSocket.received.filter((f) => f.type === 'message.new' && f.message.clientMsgId === clientMsgId);
+    const copies = memberSocket.received.filter(
+      (f) => f.type === 'message.new' && f.message.clientMsgId === clientMsgId,
+    );
     expect(copies).toHaveLength(1);
   });
 

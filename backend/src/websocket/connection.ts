@@ -39,13 +39,14 @@ export class Connection {
   }
 
   /** Sends an already serialised frame. A reader too slow to drain its output is let go. */
-  sendText(text: string): void {
+  sendText(text: string | Buffer): void {
     if (!this.open) return;
     if (this.socket.bufferedAmount > this.options.maxBufferedBytes) {
       this.close(1013, 'too slow: reconnect and resume from your last seq');
       return;
     }
-    this.socket.send(text);
+    // A Buffer is encoded once for all sockets; `binary: false` still sends it as a text frame.
+    this.socket.send(text, { binary: false });
   }
 
   send(frame: ServerFrame): void {

@@ -111,7 +111,8 @@ export class Hub {
       case 'room.event': {
         const followers = this.byRoom.get(message.roomId);
         if (!followers) return;
-        const text = JSON.stringify(message.frame);
+        // Serialised and encoded once, then the same bytes go to every socket.
+        const text = Buffer.from(JSON.stringify(message.frame));
         for (const connection of followers)
           connection.streams.get(message.roomId)?.offer(message.frame.seq, text);
         return;

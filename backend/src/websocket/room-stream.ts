@@ -6,7 +6,7 @@ export type EventSource = (afterSeq: number, limit: number) => Promise<RoomEvent
 interface Pending {
   seq: number;
   /** The serialised frame; absent for a "catch up through seq" marker (after a bus outage). */
-  text?: string;
+  text?: Buffer;
 }
 
 const pageSize = 500;
@@ -33,7 +33,7 @@ export class RoomStream {
 
   constructor(
     readonly roomId: string,
-    private readonly send: (text: string) => void,
+    private readonly send: (text: string | Buffer) => void,
     private readonly source: EventSource,
     private readonly fail: (error: unknown) => void,
   ) {}
@@ -49,7 +49,7 @@ export class RoomStream {
   }
 
   /** A live event from the bus, serialised once for every socket of this instance. */
-  offer(seq: number, text: string): void {
+  offer(seq: number, text: Buffer): void {
     if (this.closed) return;
     if (this.live && !this.pumping && this.pending.length === 0) {
       if (seq <= this.lastSeq) return;

@@ -115,7 +115,10 @@ export async function startServer(): Promise<RunningServer> {
   try {
     await waitReady(url, child, 90_000);
   } catch (error) {
+    stopping = true;
     child.kill('SIGKILL');
+    await exited(child);
+    rmSync(work, { recursive: true, force: true });
     throw error;
   }
   return {

@@ -40,7 +40,9 @@ export async function sendMessageBatch(
   inputs: SendMessageInput[],
 ): Promise<BatchOutcome[]> {
   const unique = new Set(inputs.map(keyOf));
-  const plain = inputs.every((i) => i.roomId === roomId && i.clientMsgId && parseMentions(i.body).length === 0);
+  const plain = inputs.every(
+    (i) => i.roomId === roomId && i.clientMsgId && parseMentions(i.body).length === 0,
+  );
   if (inputs.length < 2 || !plain || unique.size !== inputs.length) return oneByOne(ctx, inputs);
 
   const senderIds = [...new Set(inputs.map((i) => i.userId))];
