@@ -95,10 +95,14 @@ export async function openRuntime(config: Config, log: Logger, options: RuntimeO
     ? new Redis(config.redisUrl, { keyPrefix: `${config.redisPrefix}:`, lazyConnect: false })
     : undefined;
   redis?.on('error', (error) => log.warn({ err: error }, 'redis (limits and cache) connection error'));
-  const queue = openQueue(config, log, options.role ?? config.role);
+  const role = options.role ?? config.role;
+  const queue = openQueue(config, log, role);
   const mailer = openMailer(config, log);
   if (queue.kind === 'rabbitmq') readiness.push({ name: 'rabbitmq', check: () => queue.check() });
-  if (mailer.kind === 'smtp') readiness.push({ name: 'smtp', check: () => mailer.check() });
+  // Only the worker talks to SMTP: a mail relay outage must not take every API pod out of rotation.
+  if (mailer.kind === 'smtp' && role === 'worker') {
+    readiness.push({ name: 'smtp', check: () => mailer.check() });
+  }
   return {
     database,
     bus,
