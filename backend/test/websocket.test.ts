@@ -227,6 +227,19 @@ describe('subscribe and live delivery', () => {
     expect(seen.sort()).toEqual(senders.map((_, i) => `together ${i}`).sort());
   });
 
+  it('commits a client’s pipelined sends in the order it sent them', async () => {
+    const { room, ownerSocket } = await chat();
+    const ids = Array.from({ length: 20 }, () => randomUUID());
+    for (const [i, clientMsgId] of ids.entries()) {
+      ownerSocket.send({ type: 'message.send', roomId: room.id, body: `in order ${i}`, clientMsgId });
+    }
+    const acks = [];
+    for (let i = 0; i < ids.length; i += 1) acks.push(await ownerSocket.nextOf('message.ack'));
+    const bySeq = [...acks].sort((a, b) => a.message.seq - b.message.seq);
+    expect(bySeq.map((a) => a.clientMsgId)).toEqual(ids);
+    expect(bySeq.map((a) => a.message.body)).toEqual(ids.map((_, i) => `in order ${i}`));
+  });
+
   it('keeps a retry idempotent when both copies arrive in the same batch', async () => {
     const { member, room, ownerSocket, memberSocket } = await chat();
     const second = await connect(member);

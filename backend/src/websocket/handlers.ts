@@ -86,7 +86,11 @@ export function unsubscribe(deps: HandlerDeps, connection: Connection, frame: Fr
   connection.send({ type: 'unsubscribed', roomId: frame.roomId });
 }
 
-/** The same service as the REST post: the ack goes to this socket, `message.new` to everyone through the bus. */
+/**
+ * The same service as the REST post: the ack goes to this socket, `message.new` to everyone through
+ * the bus. The send is handed to the room's batcher in frame order and not awaited, so a client
+ * may have several sends in flight; their seqs still follow the order it sent them in.
+ */
 export async function send(
   deps: HandlerDeps,
   connection: Connection,
@@ -94,13 +98,12 @@ export async function send(
   frame: Frame<'message.send'>,
 ) {
   if (deps.limiter) await limitMessageSend(deps.limiter, identity.userId);
-  const { message } = await deps.sends.send({
-    userId: identity.userId,
-    roomId: frame.roomId,
-    body: frame.body,
-    clientMsgId: frame.clientMsgId,
-  });
-  connection.send({ type: 'message.ack', clientMsgId: frame.clientMsgId, message });
+  deps.sends
+    .send({ userId: identity.userId, roomId: frame.roomId, body: frame.body, clientMsgId: frame.clientMsgId })
+    .then(
+      ({ message }) => connection.send({ type: 'message.ack', clientMsgId: frame.clientMsgId, message }),
+      (error: unknown) => reportError(deps, connection, error, frame.clientMsgId),
+    );
 }
 
 export async function typing(deps: HandlerDeps, identity: Identity, frame: Frame<'typing'>) {

@@ -4,7 +4,6 @@ import { messages, roomEvents, roomParticipants, rooms, users } from '../../db/s
 import { sqlState, uniqueViolation } from '../../db/errors.js';
 import type { AppContext } from '../context.js';
 import { toMessage } from '../presenters.js';
-import { publishRoomEvents } from '../rooms/publish.js';
 import { sendMessage } from './send-message.js';
 import type { SendMessageInput, SendResult } from './send-message.js';
 
@@ -43,46 +42,24 @@ export async function sendMessageBatch(
   const plain = inputs.every(
     (i) => i.roomId === roomId && i.clientMsgId && parseMentions(i.body).length === 0,
   );
-  if (inputs.length < 2 || !plain || unique.size !== inputs.length) return oneByOne(ctx, inputs);
+  if (inputs.length === 0) return [];
+  if (!plain || unique.size !== inputs.length) return oneByOne(ctx, inputs);
 
   const senderIds = [...new Set(inputs.map((i) => i.userId))];
-  const members = new Set(
-    (
-      await ctx.db
-        .select({ userId: roomParticipants.userId })
-        .from(roomParticipants)
-        .where(and(eq(roomParticipants.roomId, roomId), inArray(roomParticipants.userId, senderIds)))
-    ).map((r) => r.userId),
-  );
-  if (members.size !== senderIds.length) return oneByOne(ctx, inputs);
-  const earlier = await ctx.db
-    .select({ id: messages.id })
-    .from(messages)
-    .where(
-      and(
-        eq(messages.roomId, roomId),
-        inArray(messages.senderId, senderIds),
-        inArray(
-          messages.clientMsgId,
-          inputs.map((i) => i.clientMsgId as string),
-        ),
-      ),
-    )
-    .limit(1);
-  if (earlier.length > 0) return oneByOne(ctx, inputs);
-  const senders = new Map(
-    (await ctx.db.select().from(users).where(inArray(users.id, senderIds))).map((u) => [u.id, u]),
-  );
-
   let rows: (typeof messages.$inferSelect)[];
+  let senders: Map<string, typeof users.$inferSelect>;
   try {
-    rows = await ctx.db.transaction(async (tx) => {
-      // Membership again under the transaction: someone removed a moment ago may not post.
-      const still = await tx
-        .select({ userId: roomParticipants.userId })
+    // Four statements and one commit for the whole batch. A message already stored (a retry) is
+    // found by the unique constraint rather than by a query up front: retries are rare.
+    [rows, senders] = await ctx.db.transaction(async (tx) => {
+      // Membership under the transaction, with the senders to present: someone removed a moment
+      // ago may not post.
+      const members = await tx
+        .select({ user: users })
         .from(roomParticipants)
+        .innerJoin(users, eq(users.id, roomParticipants.userId))
         .where(and(eq(roomParticipants.roomId, roomId), inArray(roomParticipants.userId, senderIds)));
-      if (still.length !== senderIds.length) throw new MembershipChanged();
+      if (members.length !== senderIds.length) throw new MembershipChanged();
       const [room] = await tx
         .update(rooms)
         .set({ lastSeq: sql`${rooms.lastSeq} + ${inputs.length}` })
@@ -105,19 +82,29 @@ export async function sendMessageBatch(
       await tx
         .insert(roomEvents)
         .values(inserted.map((m) => ({ roomId, seq: m.seq, type: 'message.new' as const, messageId: m.id })));
-      return inserted.sort((a, b) => a.seq - b.seq);
+      return [
+        inserted.sort((a, b) => a.seq - b.seq),
+        new Map(members.map((m) => [m.user.id, m.user])),
+      ] as const;
     });
   } catch (error) {
-    // A retry of one of these raced us, or a sender left: sort it out one message at a time.
+    // A retry of one of these, a non-member, or someone who just left: one message at a time.
     if (sqlState(error) === uniqueViolation || error instanceof MembershipChanged) {
       return oneByOne(ctx, inputs);
     }
     throw error;
   }
   const sent = rows.map((row) => toMessage(row, senders.get(row.senderId) as typeof users.$inferSelect));
-  await publishRoomEvents(
-    ctx,
-    sent.map((message) => ({ type: 'message.new' as const, roomId, seq: message.seq, message })),
+  // Published back to back rather than one round trip after another: local sockets hear them in
+  // call order and Redis keeps one connection's commands in order.
+  await Promise.all(
+    sent.map((message) =>
+      ctx.bus.publish({
+        kind: 'room.event',
+        roomId,
+        frame: { type: 'message.new', roomId, seq: message.seq, message },
+      }),
+    ),
   );
   return sent.map((message) => ({ ok: true, result: { message, created: true } }));
 }
