@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { once } from 'node:events';
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Bus, BusListener, BusMessage } from './messages.js';
@@ -19,6 +20,13 @@ interface Envelope {
   /** The publishing instance: it has already delivered the message locally and skips its own echo. */
   from: string;
   message: BusMessage;
+}
+
+/** Resolves once a connection is ready, or fails after `ms` (a readiness check must not hang). */
+async function whenReady(connection: Redis, ms: number): Promise<void> {
+  if (connection.status === 'ready') return;
+  const signal = AbortSignal.timeout(ms);
+  await once(connection, 'ready', { signal });
 }
 
 /**
@@ -103,6 +111,7 @@ export function createRedisBus(options: RedisBusOptions): RedisBus {
     async ping() {
       await subscribed;
       if (subscriber.status !== 'ready') throw new Error(`redis subscriber is ${subscriber.status}`);
+      await whenReady(publisher, 2_000);
       await publisher.ping();
     },
     async close() {
