@@ -35,14 +35,12 @@ describe('the embedded store', () => {
     try {
       const first = await openDatabase({ dataDir: dir });
       await migrate(first);
-      await first.db
-        .insert(users)
-        .values({
-          username: 'keeper',
-          email: 'keeper@example.test',
-          displayName: 'Keeper',
-          passwordHash: 'x',
-        });
+      await first.db.insert(users).values({
+        username: 'keeper',
+        email: 'keeper@example.test',
+        displayName: 'Keeper',
+        passwordHash: 'x',
+      });
       await first.close();
       const second = await openDatabase({ dataDir: dir });
       const rows = await second.db.select({ username: users.username }).from(users);
