@@ -193,29 +193,31 @@ describe('tokens on the socket', () => {
   });
 });
 
-describe.runIf(testMode === 'services')('revocation across instances', () => {
-  it('a logout on one instance refuses the token and closes its sockets on another at once', async () => {
-    const prefix = `revoke-${crypto.randomUUID()}`;
-    const first = await buildTestApp({ config: { frontendDist }, redisPrefix: prefix });
-    const second = await buildTestApp({ config: { frontendDist }, redisPrefix: prefix, sharing: first });
-    try {
-      await second.server.listen({ host: '127.0.0.1', port: 0 });
-      const victim = await registerUser(first.server);
-      const socket = await WsClient.connect(wsUrl(second.server), victim.accessToken);
-      const logout = await first.server.inject({
-        method: 'POST',
-        url: '/api/auth/logout',
-        headers: victim.headers,
-        payload: {},
-      });
-      expect(logout.statusCode).toBe(204);
-      const elsewhere = await second.server.inject({ url: '/api/profile', headers: victim.headers });
-      expect(elsewhere.statusCode).toBe(401);
-      expect((await socket.closing()).code).toBe(4409);
-      refused.push('revoked on another instance (HTTP and socket)');
-    } finally {
-      await second.close();
-      await first.close();
-    }
+if (testMode === 'services') {
+  describe('revocation across instances', () => {
+    it('a logout on one instance refuses the token and closes its sockets on another at once', async () => {
+      const prefix = `revoke-${crypto.randomUUID()}`;
+      const first = await buildTestApp({ config: { frontendDist }, redisPrefix: prefix });
+      const second = await buildTestApp({ config: { frontendDist }, redisPrefix: prefix, sharing: first });
+      try {
+        await second.server.listen({ host: '127.0.0.1', port: 0 });
+        const victim = await registerUser(first.server);
+        const socket = await WsClient.connect(wsUrl(second.server), victim.accessToken);
+        const logout = await first.server.inject({
+          method: 'POST',
+          url: '/api/auth/logout',
+          headers: victim.headers,
+          payload: {},
+        });
+        expect(logout.statusCode).toBe(204);
+        const elsewhere = await second.server.inject({ url: '/api/profile', headers: victim.headers });
+        expect(elsewhere.statusCode).toBe(401);
+        expect((await socket.closing()).code).toBe(4409);
+        refused.push('revoked on another instance (HTTP and socket)');
+      } finally {
+        await second.close();
+        await first.close();
+      }
+    });
   });
-});
+}

@@ -4,7 +4,6 @@ import { promisify } from 'node:util';
 import type { RabbitQueue } from '../src/queue/rabbitmq-queue.js';
 import { createTestQueue } from './support/job-queues.js';
 import type { TestQueue } from './support/job-queues.js';
-import { testMode } from './support/services.js';
 
 const run = promisify(execFile);
 
@@ -27,7 +26,7 @@ async function brokerQueues(prefix: string): Promise<Map<string, string>> {
   );
 }
 
-describe.runIf(testMode === 'services')('the RabbitMQ queue', () => {
+describe('the RabbitMQ queue', () => {
   let test: TestQueue;
   let queue: RabbitQueue;
   beforeAll(async () => {

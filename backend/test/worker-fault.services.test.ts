@@ -18,7 +18,7 @@ import { deleteTopology, runPrefix } from './support/job-queues.js';
 import { spawnBackend } from './support/worker-process.js';
 import type { WorkerProcess } from './support/worker-process.js';
 import { eventually } from './support/eventually.js';
-import { services, testMode } from './support/services.js';
+import { services } from './support/services.js';
 
 const run = promisify(execFile);
 const recipientsCount = 200;
@@ -41,7 +41,7 @@ async function closeBrokerConnections(name: string): Promise<number> {
   return pids.length;
 }
 
-describe.runIf(testMode === 'services')('the email pipeline under faults', () => {
+describe('the email pipeline under faults', () => {
   let app: TestApp;
   let sink: SmtpSink;
   let dataDir: string;
