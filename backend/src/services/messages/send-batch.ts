@@ -4,6 +4,7 @@ import { messages, roomEvents, roomParticipants, rooms, users } from '../../db/s
 import { sqlState, uniqueViolation } from '../../db/errors.js';
 import type { AppContext } from '../context.js';
 import { toMessage } from '../presenters.js';
+import { metrics } from '../../metrics/metrics.js';
 import { sendMessage } from './send-message.js';
 import type { SendMessageInput, SendResult } from './send-message.js';
 
@@ -95,6 +96,7 @@ export async function sendMessageBatch(
     throw error;
   }
   const sent = rows.map((row) => toMessage(row, senders.get(row.senderId) as typeof users.$inferSelect));
+  metrics.messagesSent.inc(sent.length);
   // Published back to back rather than one round trip after another: local sockets hear them in
   // call order and Redis keeps one connection's commands in order.
   await Promise.all(
