@@ -169,6 +169,56 @@ describe('the web client against the real server', () => {
     await bob.context.close();
   });
 
+  it('an owner adds someone to a private room, who is invited live and can leave again', async () => {
+    const alice = await openTab(browser, server.url);
+    const bob = await openTab(browser, server.url);
+    const bobName = uniqueName('bob');
+    const roomName = uniqueName('hideout');
+    await registerThrough(alice.page, uniqueName('alice'), 'Alice Liddell');
+    await registerThrough(bob.page, bobName, 'Bob Builder');
+
+    await alice.page.getByRole('button', { name: 'Create room' }).click();
+    const create = alice.page.getByRole('dialog', { name: 'Create a room' });
+    await create.getByLabel('Name').fill(roomName);
+    await create.getByLabel(/Private/).check();
+    await create.getByRole('button', { name: 'Create room' }).click();
+    await alice.page.getByRole('heading', { name: roomName }).waitFor(timeout);
+
+    // Alice finds Bob by his username and adds him.
+    await alice.page.getByRole('button', { name: 'Add people' }).click();
+    const add = alice.page.getByRole('dialog', { name: `Add people to ${roomName}` });
+    await add.getByLabel('Search people').fill(bobName);
+    await add.getByRole('button', { name: 'Add Bob Builder' }).click();
+    await add.getByText('Already a member').waitFor(timeout);
+    await screenshot(alice.page, '14-add-people');
+    await alice.page.keyboard.press('Escape');
+    await alice.page.getByRole('button', { name: /2 members/ }).waitFor(timeout);
+
+    // Bob is told at once: the room is in his sidebar and the invite in his notifications.
+    await bob.page.getByRole('link', { name: new RegExp(roomName) }).waitFor(timeout);
+    await bob.page.getByRole('link', { name: /Notifications.*1 unread/ }).click();
+    await bob.page
+      .getByRole('button', { name: new RegExp(`Alice Liddell added you to a room in #${roomName}`) })
+      .waitFor(timeout);
+
+    // Bob leaves after a confirm step; the room goes from his sidebar and from Alice's member count.
+    await bob.page.getByRole('link', { name: new RegExp(roomName) }).click();
+    await bob.page.getByRole('heading', { name: roomName }).waitFor(timeout);
+    await bob.page.getByRole('button', { name: 'Leave room' }).click();
+    await bob.page
+      .getByRole('dialog', { name: `Leave ${roomName}?` })
+      .getByRole('button', { name: 'Leave room' })
+      .click();
+    await bob.page
+      .getByRole('link', { name: new RegExp(roomName) })
+      .waitFor({ state: 'detached', ...timeout });
+    await alice.page.getByRole('button', { name: /1 member/ }).waitFor(timeout);
+
+    expectNoConsoleErrors(alice, bob);
+    await alice.context.close();
+    await bob.context.close();
+  });
+
   it("shows the server's field errors on the register form", async () => {
     const tab = await openTab(browser, server.url);
     await tab.page.goto('/register');

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { api } from '@messaging-app/shared';
 import { getProfile, getUser, updateProfile } from '../services/users/profile.js';
+import { searchUsers } from '../services/users/search-users.js';
 import { callerOf } from '../plugins/auth.js';
 import { schemaOf } from './schema-of.js';
 import type { RouteOptions } from './types.js';
@@ -17,6 +18,10 @@ export async function userRoutes(instance: FastifyInstance, { ctx }: RouteOption
   app.patch(api.updateProfile.path, { schema: schemaOf(api.updateProfile) }, async (request) =>
     updateProfile(ctx, callerOf(request), request.body),
   );
+
+  app.get(api.searchUsers.path, { schema: schemaOf(api.searchUsers) }, async (request) => ({
+    users: await searchUsers(ctx, request.query),
+  }));
 
   app.get(api.getUser.path, { schema: schemaOf(api.getUser) }, async (request) =>
     getUser(ctx, request.params.id),

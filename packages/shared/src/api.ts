@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { IdParams, Problem } from './common.js';
 import { AuthResponse, LoginBody, LogoutBody, RefreshBody, RegisterBody } from './auth.js';
-import { Profile, UpdateProfileBody, User } from './users.js';
+import { Profile, UpdateProfileBody, User, UserSearchQuery, UserSearchResult } from './users.js';
 import {
   AddParticipantBody,
   CreateRoomBody,
@@ -94,6 +94,15 @@ export const api = define({
     auth: true,
     body: UpdateProfileBody,
     responses: { 200: Profile },
+  },
+  searchUsers: {
+    method: 'GET',
+    path: '/api/users',
+    summary: 'Users whose username or display name starts with q',
+    tag: 'users',
+    auth: true,
+    querystring: UserSearchQuery,
+    responses: { 200: UserSearchResult },
   },
   getUser: {
     method: 'GET',

@@ -11,6 +11,8 @@ export const limits = {
   messageBodyMax: 4000,
   pageSizeMax: 100,
   pageSizeDefault: 50,
+  userSearchMax: 20,
+  userSearchDefault: 10,
   /** Largest HTTP request body, in bytes. */
   httpBodyMax: 1024 * 1024,
   /** Largest WebSocket frame, in bytes. */

@@ -30,6 +30,16 @@ export const User = z.object({
 });
 export type User = z.infer<typeof User>;
 
+/** `GET /api/users?q=`: a name prefix, for finding people to add to a room. */
+export const UserSearchQuery = z.object({
+  q: z.string().trim().min(1).max(limits.usernameMax),
+  limit: z.coerce.number().int().min(1).max(limits.userSearchMax).default(limits.userSearchDefault),
+});
+export type UserSearchQuery = z.infer<typeof UserSearchQuery>;
+
+export const UserSearchResult = z.object({ users: z.array(User) });
+export type UserSearchResult = z.infer<typeof UserSearchResult>;
+
 export const NotificationPrefs = z.object({
   email: z.enum(['mentions', 'off']),
 });

@@ -1,10 +1,11 @@
-import type { CreateRoomBody, MyRoom, Participant, Room } from '@messaging-app/shared';
+import type { CreateRoomBody, MyRoom, Participant, Room, User } from '@messaging-app/shared';
 import { call } from '../../../utils/api';
 
 export const roomsKey = ['rooms'] as const;
 export const roomKey = (roomId: string) => ['room', roomId] as const;
 export const participantsKey = (roomId: string) => ['participants', roomId] as const;
 export const discoverKey = (q: string) => ['discover', q] as const;
+export const userSearchKey = (q: string) => ['userSearch', q] as const;
 
 export interface RoomsData {
   rooms: MyRoom[];
@@ -18,3 +19,7 @@ export const createRoom = (body: CreateRoomBody): Promise<Room> => call('createR
 export const joinRoom = (roomId: string) => call('joinRoom', { params: { id: roomId } });
 export const fetchParticipants = (roomId: string): Promise<{ participants: Participant[] }> =>
   call('listParticipants', { params: { id: roomId } });
+export const leaveRoom = (roomId: string) => call('leaveRoom', { params: { id: roomId } });
+export const addParticipant = (roomId: string, userId: string) =>
+  call('addParticipant', { params: { id: roomId }, body: { userId } });
+export const searchUsers = (q: string): Promise<{ users: User[] }> => call('searchUsers', { query: { q } });

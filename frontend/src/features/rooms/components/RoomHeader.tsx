@@ -6,6 +6,7 @@ import { Icon } from '../../../components/Icon';
 import { useAuth } from '../../auth/hooks/useAuth';
 import { useSocketStatus } from '../../../hooks/useWebSocket';
 import { useParticipants } from '../hooks/useParticipants';
+import { RoomActions } from './RoomActions';
 
 /** The room's name and topic, and its members with who is online. */
 export function RoomHeader({ room, member }: { room: Room; member: boolean }) {
@@ -78,6 +79,7 @@ export function RoomHeader({ room, member }: { room: Room; member: boolean }) {
           )}
         </div>
       )}
+      {member && <RoomActions room={room} participants={list} myUserId={user?.id} />}
     </header>
   );
 }

@@ -1,0 +1,111 @@
+import { useRef, useState } from 'react';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { limits } from '@messaging-app/shared';
+import type { Participant } from '@messaging-app/shared';
+import { Avatar } from '../../../components/Avatar';
+import { Dialog } from '../../../components/Dialog';
+import { addParticipant, participantsKey, searchUsers, userSearchKey } from '../api/rooms';
+import { useDebouncedValue } from '../hooks/useDebouncedValue';
+
+interface Props {
+  roomId: string;
+  roomName: string;
+  participants: Participant[];
+  onClose(): void;
+}
+
+/** Find people by name and add them to the room (owners and admins; the server checks again). */
+export function AddPeopleDialog({ roomId, roomName, participants, onClose }: Props) {
+  const queryClient = useQueryClient();
+  const [q, setQ] = useState('');
+  const searchBox = useRef<HTMLInputElement>(null);
+  const query = useDebouncedValue(q.trim());
+  const results = useQuery({
+    queryKey: userSearchKey(query),
+    queryFn: () => searchUsers(query),
+    enabled: query.length > 0,
+  });
+  const add = useMutation({
+    mutationFn: (userId: string) => addParticipant(roomId, userId),
+    onSuccess: async (membership) => {
+      // Shown as a member at once, so the Add button cannot be clicked twice while the list reloads.
+      queryClient.setQueryData<{ participants: Participant[] }>(participantsKey(roomId), (data) =>
+        data
+          ? {
+              participants: [
+                ...data.participants,
+                {
+                  user: membership.user,
+                  role: membership.role,
+                  joinedAt: membership.joinedAt,
+                  online: false,
+                },
+              ],
+            }
+          : data,
+      );
+      // The clicked button turns into "Already a member": keep focus in the dialog, ready for the next name.
+      searchBox.current?.focus();
+      await queryClient.invalidateQueries({ queryKey: participantsKey(roomId) });
+    },
+  });
+  const memberIds = new Set(participants.map((p) => p.user.id));
+
+  return (
+    <Dialog title={`Add people to ${roomName}`} onClose={onClose}>
+      <div className="field">
+        <label htmlFor="add-people-q">Search people</label>
+        <input
+          id="add-people-q"
+          ref={searchBox}
+          type="search"
+          autoComplete="off"
+          maxLength={limits.usernameMax}
+          value={q}
+          onChange={(e) => setQ(e.target.value)}
+        />
+      </div>
+      {add.error && (
+        <p role="alert" className="form-error">
+          {add.error.message}
+        </p>
+      )}
+      {query.length === 0 ? (
+        <p className="muted">Type a name or username.</p>
+      ) : results.isPending ? (
+        <p className="muted">Searching…</p>
+      ) : results.isError ? (
+        <p role="alert" className="form-error">
+          Could not search people.
+        </p>
+      ) : results.data.users.length === 0 ? (
+        <p className="muted">Nobody matches “{query}”.</p>
+      ) : (
+        <ul className="discover-list" aria-label="People">
+          {results.data.users.map((user) => (
+            <li key={user.id}>
+              <div className="person">
+                <Avatar user={user} size={24} />
+                <strong>{user.displayName}</strong>
+                <span className="muted small">@{user.username}</span>
+              </div>
+              {memberIds.has(user.id) ? (
+                <span className="muted small">Already a member</span>
+              ) : (
+                <button
+                  type="button"
+                  className="button primary"
+                  aria-label={`Add ${user.displayName}`}
+                  disabled={add.isPending}
+                  onClick={() => add.mutate(user.id)}
+                >
+                  Add
+                </button>
+              )}
+            </li>
+          ))}
+        </ul>
+      )}
+    </Dialog>
+  );
+}

@@ -1,0 +1,53 @@
+import { useNavigate } from 'react-router';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { Dialog } from '../../../components/Dialog';
+import { leaveRoom, participantsKey, roomKey } from '../api/rooms';
+import { dropRoom } from '../api/cache';
+
+/** The confirm step before leaving: a private room cannot be rejoined without a new invite. */
+export function LeaveRoomDialog({
+  roomId,
+  roomName,
+  onClose,
+}: {
+  roomId: string;
+  roomName: string;
+  onClose(): void;
+}) {
+  const queryClient = useQueryClient();
+  const navigate = useNavigate();
+  const leave = useMutation({
+    mutationFn: () => leaveRoom(roomId),
+    onSuccess: async () => {
+      // Away from the room first: a room view still on screen would refetch a room I may no longer see.
+      await navigate('/');
+      dropRoom(queryClient, roomId);
+      queryClient.removeQueries({ queryKey: participantsKey(roomId) });
+      queryClient.removeQueries({ queryKey: roomKey(roomId) });
+    },
+  });
+
+  return (
+    <Dialog title={`Leave ${roomName}?`} onClose={onClose}>
+      <p>You will stop receiving its messages. A private room needs a new invite to come back.</p>
+      {leave.error && (
+        <p role="alert" className="form-error">
+          {leave.error.message}
+        </p>
+      )}
+      <div className="dialog-actions">
+        <button type="button" className="button" onClick={onClose}>
+          Cancel
+        </button>
+        <button
+          type="button"
+          className="button primary"
+          disabled={leave.isPending}
+          onClick={() => leave.mutate()}
+        >
+          Leave room
+        </button>
+      </div>
+    </Dialog>
+  );
+}

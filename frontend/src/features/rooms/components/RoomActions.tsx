@@ -1,0 +1,37 @@
+import { useState } from 'react';
+import type { Participant, Room } from '@messaging-app/shared';
+import { AddPeopleDialog } from './AddPeopleDialog';
+import { LeaveRoomDialog } from './LeaveRoomDialog';
+
+/** "Add people" for the room's owners and admins, "Leave room" for every member. */
+export function RoomActions({
+  room,
+  participants,
+  myUserId,
+}: {
+  room: Room;
+  participants: Participant[];
+  myUserId: string | undefined;
+}) {
+  const [open, setOpen] = useState<'add' | 'leave' | null>(null);
+  const myRole = participants.find((p) => p.user.id === myUserId)?.role;
+  const canAdd = myRole === 'owner' || myRole === 'admin';
+  const close = () => setOpen(null);
+
+  return (
+    <div className="room-actions">
+      {canAdd && (
+        <button type="button" className="button subtle" onClick={() => setOpen('add')}>
+          Add people
+        </button>
+      )}
+      <button type="button" className="button subtle" onClick={() => setOpen('leave')}>
+        Leave room
+      </button>
+      {open === 'add' && (
+        <AddPeopleDialog roomId={room.id} roomName={room.name} participants={participants} onClose={close} />
+      )}
+      {open === 'leave' && <LeaveRoomDialog roomId={room.id} roomName={room.name} onClose={close} />}
+    </div>
+  );
+}
