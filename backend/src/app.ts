@@ -145,7 +145,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   const dist = frontendDist(config);
   if (dist) {
     await server.register(fastifyStatic, { root: dist, wildcard: false, index: false });
-    // Client-side routes: any other GET that wants HTML gets the app shell. A catch-all route, because the
+    // Client-side routes: every other GET that wants HTML gets the app shell. A catch-all route, because the
     // errors plugin already owns the not-found handler (Fastify allows one per prefix).
     server.get('/*', { schema: { hide: true } }, (request, reply) => {
       const path = request.url.split('?')[0] ?? '/';
