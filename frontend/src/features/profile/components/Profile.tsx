@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import type { FormEvent } from 'react';
+import type { FormEvent, ReactNode } from 'react';
 import { Link } from 'react-router';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import type { NotificationPrefs, Profile as ProfileData, UpdateProfileBody } from '@messaging-app/shared';
@@ -24,36 +24,81 @@ function errorsOf(error: Error | null): { fields: Record<string, string>; form: 
   return { fields, form: error && Object.keys(fields).length === 0 ? error.message : null };
 }
 
-function Saved({ show, children }: { show: boolean; children: string }) {
-  return (
-    <p role="status" className="saved">
-      {show ? children : ''}
-    </p>
-  );
+/** One profile form's state: field errors from the API, a form-level error, pending and saved. */
+function useProfileForm(onSaved: () => void = () => undefined) {
+  const [saved, setSaved] = useState(false);
+  const update = useProfileUpdate(() => {
+    setSaved(true);
+    onSaved();
+  });
+  const { fields, form } = errorsOf(update.error);
+  const submit = (body: UpdateProfileBody) => {
+    setSaved(false);
+    update.mutate(body);
+  };
+  return { fields, submit, card: { formError: form, pending: update.isPending, saved } };
 }
 
-function DetailsForm({ user }: { user: ProfileData }) {
-  const [displayName, setDisplayName] = useState(user.displayName);
-  const [email, setEmail] = useState<NotificationPrefs['email']>(user.notificationPrefs.email);
-  const [saved, setSaved] = useState(false);
-  const update = useProfileUpdate(() => setSaved(true));
-  const { fields, form } = errorsOf(update.error);
+interface ProfileCardProps {
+  title: string;
+  submitLabel: string;
+  savedText: string;
+  formError: string | null;
+  pending: boolean;
+  saved: boolean;
+  onSubmit: () => void;
+  children: ReactNode;
+}
+
+/** The shell every profile form shares: title, form-level error, submit button and a saved notice. */
+function ProfileCard({
+  title,
+  submitLabel,
+  savedText,
+  formError,
+  pending,
+  saved,
+  onSubmit,
+  children,
+}: ProfileCardProps) {
   return (
     <form
       noValidate
       className="card"
       onSubmit={(event: FormEvent) => {
         event.preventDefault();
-        setSaved(false);
-        update.mutate({ displayName, notificationPrefs: { email } });
+        onSubmit();
       }}
     >
-      <h2>Profile</h2>
-      {form && (
+      <h2>{title}</h2>
+      {formError && (
         <p role="alert" className="form-error">
-          {form}
+          {formError}
         </p>
       )}
+      {children}
+      <button type="submit" className="button primary" disabled={pending}>
+        {submitLabel}
+      </button>
+      <p role="status" className="saved">
+        {saved ? savedText : ''}
+      </p>
+    </form>
+  );
+}
+
+function DetailsForm({ user }: { user: ProfileData }) {
+  const [displayName, setDisplayName] = useState(user.displayName);
+  const [email, setEmail] = useState<NotificationPrefs['email']>(user.notificationPrefs.email);
+  const { fields, submit, card } = useProfileForm();
+  return (
+    <ProfileCard
+      title="Profile"
+      submitLabel="Save profile"
+      savedText="Profile saved."
+      {...card}
+      onSubmit={() => submit({ displayName, notificationPrefs: { email } })}
+    >
       <TextField label="Username" value={user.username} readOnly hint="Your username cannot change." />
       <TextField
         label="Display name"
@@ -72,39 +117,22 @@ function DetailsForm({ user }: { user: ProfileData }) {
           <option value="off">Never</option>
         </select>
       </div>
-      <button type="submit" className="button primary" disabled={update.isPending}>
-        Save profile
-      </button>
-      <Saved show={saved}>Profile saved.</Saved>
-    </form>
+    </ProfileCard>
   );
 }
 
 function EmailForm({ user }: { user: ProfileData }) {
   const [email, setEmail] = useState(user.email);
   const [currentPassword, setCurrentPassword] = useState('');
-  const [saved, setSaved] = useState(false);
-  const update = useProfileUpdate(() => {
-    setSaved(true);
-    setCurrentPassword('');
-  });
-  const { fields, form } = errorsOf(update.error);
+  const { fields, submit, card } = useProfileForm(() => setCurrentPassword(''));
   return (
-    <form
-      noValidate
-      className="card"
-      onSubmit={(event: FormEvent) => {
-        event.preventDefault();
-        setSaved(false);
-        update.mutate({ email, currentPassword });
-      }}
+    <ProfileCard
+      title="Email"
+      submitLabel="Change email"
+      savedText="Email changed."
+      {...card}
+      onSubmit={() => submit({ email, currentPassword })}
     >
-      <h2>Email</h2>
-      {form && (
-        <p role="alert" className="form-error">
-          {form}
-        </p>
-      )}
       <TextField
         label="Email"
         type="email"
@@ -120,40 +148,25 @@ function EmailForm({ user }: { user: ProfileData }) {
         error={fields.currentPassword}
         onChange={(e) => setCurrentPassword(e.target.value)}
       />
-      <button type="submit" className="button primary" disabled={update.isPending}>
-        Change email
-      </button>
-      <Saved show={saved}>Email changed.</Saved>
-    </form>
+    </ProfileCard>
   );
 }
 
 function PasswordForm() {
   const [currentPassword, setCurrentPassword] = useState('');
   const [password, setPassword] = useState('');
-  const [saved, setSaved] = useState(false);
-  const update = useProfileUpdate(() => {
-    setSaved(true);
+  const { fields, submit, card } = useProfileForm(() => {
     setCurrentPassword('');
     setPassword('');
   });
-  const { fields, form } = errorsOf(update.error);
   return (
-    <form
-      noValidate
-      className="card"
-      onSubmit={(event: FormEvent) => {
-        event.preventDefault();
-        setSaved(false);
-        update.mutate({ password, currentPassword });
-      }}
+    <ProfileCard
+      title="Password"
+      submitLabel="Change password"
+      savedText="Password changed."
+      {...card}
+      onSubmit={() => submit({ password, currentPassword })}
     >
-      <h2>Password</h2>
-      {form && (
-        <p role="alert" className="form-error">
-          {form}
-        </p>
-      )}
       <TextField
         label="Current password"
         type="password"
@@ -170,11 +183,7 @@ function PasswordForm() {
         error={fields.password}
         onChange={(e) => setPassword(e.target.value)}
       />
-      <button type="submit" className="button primary" disabled={update.isPending}>
-        Change password
-      </button>
-      <Saved show={saved}>Password changed.</Saved>
-    </form>
+    </ProfileCard>
   );
 }
 
