@@ -41,6 +41,22 @@ export class ApiError extends Error {
   }
 }
 
+/**
+ * A failed request as a form shows it: problem+json validation errors on their fields, anything else
+ * as one message for the whole form (`otherwise`, when given, replaces a non-API error's own text).
+ */
+export function formErrors(
+  error: unknown,
+  otherwise?: string,
+): { fields: Record<string, string>; form: string | null } {
+  if (!error) return { fields: {}, form: null };
+  if (!(error instanceof ApiError)) {
+    return { fields: {}, form: otherwise ?? (error instanceof Error ? error.message : String(error)) };
+  }
+  const fields = error.fieldErrors();
+  return { fields, form: Object.keys(fields).length === 0 ? error.message : null };
+}
+
 let refreshing: Promise<boolean> | null = null;
 const renewWithinMs = 30_000;
 

@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { Link } from 'react-router';
 import { TextField } from '../../../components/TextField';
+import { FormError } from '../../../components/FormError';
 import { login } from '../api/auth';
 import { useAuthForm } from '../hooks/useAuthForm';
 import { AuthLayout } from './AuthLayout';
@@ -12,11 +13,7 @@ export function Login() {
   return (
     <AuthLayout title="Sign in">
       <form noValidate onSubmit={(event) => void onSubmit(event, values)}>
-        {formError && (
-          <p role="alert" className="form-error">
-            {formError}
-          </p>
-        )}
+        <FormError message={formError} />
         <TextField
           label="Username or email"
           name="login"

@@ -4,6 +4,7 @@ import { Link } from 'react-router';
 import { limits } from '@messaging-app/shared';
 import type { RegisterBody } from '@messaging-app/shared';
 import { TextField } from '../../../components/TextField';
+import { FormError } from '../../../components/FormError';
 import { register } from '../api/auth';
 import { useAuthForm } from '../hooks/useAuthForm';
 import { AuthLayout } from './AuthLayout';
@@ -34,11 +35,7 @@ export function Register() {
   return (
     <AuthLayout title="Create your account">
       <form noValidate onSubmit={(event) => void onSubmit(event, values)}>
-        {formError && (
-          <p role="alert" className="form-error">
-            {formError}
-          </p>
-        )}
+        <FormError message={formError} />
         <TextField
           label="Username"
           name="username"

@@ -1,7 +1,9 @@
 import { useState } from 'react';
 import type { FormEvent } from 'react';
 import type { AuthResponse } from '@messaging-app/shared';
-import { ApiError } from '../../../utils/api';
+import { formErrors } from '../../../utils/api';
+
+const offline = 'Could not reach the server. Check your connection and try again.';
 import { useAuth } from './useAuth';
 
 /** Submits an auth form and turns a problem+json answer into field errors and a form error. */
@@ -19,13 +21,9 @@ export function useAuthForm<T>(submit: (values: T) => Promise<AuthResponse>) {
     try {
       signIn(await submit(values));
     } catch (error) {
-      if (!(error instanceof ApiError)) {
-        setFormError('Could not reach the server. Check your connection and try again.');
-        return;
-      }
-      const fields = error.fieldErrors();
+      const { fields, form } = formErrors(error, offline);
       setFieldErrors(fields);
-      if (Object.keys(fields).length === 0) setFormError(error.message);
+      setFormError(form);
     } finally {
       setPending(false);
     }

@@ -3,6 +3,7 @@ import type { Notification } from '@messaging-app/shared';
 import { Avatar } from '../../../components/Avatar';
 import { formatAgo } from '../../../utils/format';
 import { useMarkNotificationsRead, useNotifications } from '../hooks/useNotifications';
+import { FormError } from '../../../components/FormError';
 
 function describe(notification: Notification): string {
   const who = notification.actor?.displayName ?? 'Someone';
@@ -44,9 +45,7 @@ export function NotificationList() {
       {notifications.isPending ? (
         <p className="muted">Loading…</p>
       ) : notifications.isError ? (
-        <p role="alert" className="form-error">
-          Could not load notifications.
-        </p>
+        <FormError message="Could not load notifications." />
       ) : notifications.data.notifications.length === 0 ? (
         <p className="empty">You are all caught up. Mentions of you will show here.</p>
       ) : (

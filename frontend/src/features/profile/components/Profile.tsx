@@ -4,7 +4,8 @@ import { Link } from 'react-router';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import type { NotificationPrefs, Profile as ProfileData, UpdateProfileBody } from '@messaging-app/shared';
 import { TextField } from '../../../components/TextField';
-import { ApiError } from '../../../utils/api';
+import { formErrors } from '../../../utils/api';
+import { FormError } from '../../../components/FormError';
 import { useAuth } from '../../auth/hooks/useAuth';
 import { profileKey, updateProfile } from '../../auth/api/auth';
 
@@ -19,11 +20,6 @@ function useProfileUpdate(onDone: () => void) {
   });
 }
 
-function errorsOf(error: Error | null): { fields: Record<string, string>; form: string | null } {
-  const fields = error instanceof ApiError ? error.fieldErrors() : {};
-  return { fields, form: error && Object.keys(fields).length === 0 ? error.message : null };
-}
-
 /** One profile form's state: field errors from the API, a form-level error, pending and saved. */
 function useProfileForm(onSaved: () => void = () => undefined) {
   const [saved, setSaved] = useState(false);
@@ -31,7 +27,7 @@ function useProfileForm(onSaved: () => void = () => undefined) {
     setSaved(true);
     onSaved();
   });
-  const { fields, form } = errorsOf(update.error);
+  const { fields, form } = formErrors(update.error);
   const submit = (body: UpdateProfileBody) => {
     setSaved(false);
     update.mutate(body);
@@ -71,11 +67,7 @@ function ProfileCard({
       }}
     >
       <h2>{title}</h2>
-      {formError && (
-        <p role="alert" className="form-error">
-          {formError}
-        </p>
-      )}
+      <FormError message={formError} />
       {children}
       <button type="submit" className="button primary" disabled={pending}>
         {submitLabel}

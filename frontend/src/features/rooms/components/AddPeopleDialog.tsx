@@ -6,6 +6,7 @@ import { Avatar } from '../../../components/Avatar';
 import { Dialog } from '../../../components/Dialog';
 import { addParticipant, participantsKey, searchUsers, userSearchKey } from '../api/rooms';
 import { useDebouncedValue } from '../hooks/useDebouncedValue';
+import { FormError } from '../../../components/FormError';
 
 interface Props {
   roomId: string;
@@ -65,19 +66,13 @@ export function AddPeopleDialog({ roomId, roomName, participants, onClose }: Pro
           onChange={(e) => setQ(e.target.value)}
         />
       </div>
-      {add.error && (
-        <p role="alert" className="form-error">
-          {add.error.message}
-        </p>
-      )}
+      <FormError message={add.error?.message} />
       {query.length === 0 ? (
         <p className="muted">Type a name or username.</p>
       ) : results.isPending ? (
         <p className="muted">Searching…</p>
       ) : results.isError ? (
-        <p role="alert" className="form-error">
-          Could not search people.
-        </p>
+        <FormError message="Could not search people." />
       ) : results.data.users.length === 0 ? (
         <p className="muted">Nobody matches “{query}”.</p>
       ) : (

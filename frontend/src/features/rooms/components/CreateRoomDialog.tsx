@@ -4,7 +4,8 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import type { Visibility } from '@messaging-app/shared';
 import { Dialog } from '../../../components/Dialog';
 import { TextField } from '../../../components/TextField';
-import { ApiError } from '../../../utils/api';
+import { formErrors } from '../../../utils/api';
+import { FormError } from '../../../components/FormError';
 import { createRoom, roomsKey } from '../api/rooms';
 
 /** Name a new room and choose who can find it. */
@@ -22,8 +23,7 @@ export function CreateRoomDialog({ onClose }: { onClose(): void }) {
       await navigate(`/rooms/${room.id}`);
     },
   });
-  const fields = create.error instanceof ApiError ? create.error.fieldErrors() : {};
-  const formError = create.error && Object.keys(fields).length === 0 ? create.error.message : null;
+  const { fields, form: formError } = formErrors(create.error);
 
   return (
     <Dialog title="Create a room" onClose={onClose}>
@@ -34,11 +34,7 @@ export function CreateRoomDialog({ onClose }: { onClose(): void }) {
           create.mutate({ name, description: description.trim() || undefined, visibility });
         }}
       >
-        {formError && (
-          <p role="alert" className="form-error">
-            {formError}
-          </p>
-        )}
+        <FormError message={formError} />
         <TextField
           label="Name"
           name="name"

@@ -3,6 +3,7 @@ import { useNavigate } from 'react-router';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Dialog } from '../../../components/Dialog';
 import { discoverKey, discoverRooms, joinRoom, roomsKey } from '../api/rooms';
+import { FormError } from '../../../components/FormError';
 
 /** Search the public rooms I am not in yet and join one. */
 export function DiscoverRoomsDialog({ onClose }: { onClose(): void }) {
@@ -26,17 +27,11 @@ export function DiscoverRoomsDialog({ onClose }: { onClose(): void }) {
         <label htmlFor="discover-q">Search public rooms</label>
         <input id="discover-q" type="search" value={q} onChange={(e) => setQ(e.target.value)} />
       </div>
-      {join.error && (
-        <p role="alert" className="form-error">
-          {join.error.message}
-        </p>
-      )}
+      <FormError message={join.error?.message} />
       {rooms.isPending ? (
         <p className="muted">Searching…</p>
       ) : rooms.isError ? (
-        <p role="alert" className="form-error">
-          Could not search rooms.
-        </p>
+        <FormError message="Could not search rooms." />
       ) : rooms.data.rooms.length === 0 ? (
         <p className="muted">No public rooms to join{query ? ` matching “${query}”` : ''}.</p>
       ) : (

@@ -1,6 +1,7 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import type { Room } from '@messaging-app/shared';
 import { joinRoom, roomsKey } from '../api/rooms';
+import { FormError } from '../../../components/FormError';
 
 /** A public room I can see but have not joined: one button away. */
 export function JoinRoomPrompt({ room }: { room: Room }) {
@@ -12,11 +13,7 @@ export function JoinRoomPrompt({ room }: { room: Room }) {
   return (
     <div className="join-prompt">
       <p>You are not a member of #{room.name} yet.</p>
-      {join.error && (
-        <p role="alert" className="form-error">
-          {join.error.message}
-        </p>
-      )}
+      <FormError message={join.error?.message} />
       <button
         type="button"
         className="button primary"

@@ -3,6 +3,7 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { Dialog } from '../../../components/Dialog';
 import { leaveRoom, participantsKey, roomKey } from '../api/rooms';
 import { dropRoom } from '../api/cache';
+import { FormError } from '../../../components/FormError';
 
 /** The confirm step before leaving: a private room cannot be rejoined without a new invite. */
 export function LeaveRoomDialog({
@@ -30,11 +31,7 @@ export function LeaveRoomDialog({
   return (
     <Dialog title={`Leave ${roomName}?`} onClose={onClose}>
       <p>You will stop receiving its messages. A private room needs a new invite to come back.</p>
-      {leave.error && (
-        <p role="alert" className="form-error">
-          {leave.error.message}
-        </p>
-      )}
+      <FormError message={leave.error?.message} />
       <div className="dialog-actions">
         <button type="button" className="button" onClick={onClose}>
           Cancel
