@@ -5,6 +5,7 @@ import { openDatabase } from './db/client.js';
 import { DataDirLockedError } from './db/lock.js';
 import { migrate } from './db/migrate.js';
 import { openRuntime } from './runtime.js';
+import { onShutdown } from './shutdown.js';
 import { buildApp } from './app.js';
 import { startWorker } from './worker/worker.js';
 import { runWorkerRole } from './worker/worker-role.js';
@@ -42,44 +43,29 @@ async function main() {
   if (role === 'worker') {
     // No API here, but the liveness probe and Prometheus still need /healthz and /metrics.
     const ops = await startOpsServer({ host: config.host, port: config.port, log });
-    const closeOps = () =>
-      void ops.close().catch((error: unknown) => log.error({ err: error }, 'ops server close failed'));
-    process.once('SIGINT', closeOps);
-    process.once('SIGTERM', closeOps);
-    await runWorkerRole(config, runtime, log);
+    const worker = runWorkerRole(config, runtime, log);
+    // Running jobs get longer than requests: a digest may be mid-SMTP.
+    onShutdown(log, 'worker', 30_000, async () => {
+      await ops.close();
+      await worker.stop();
+      await runtime.close();
+    });
     return;
   }
   const app = await buildApp({ config, ...runtime, logger: log, readiness: runtime.readiness });
   const worker =
     role === 'all' ? startWorker({ ctx: app.ctx, queue: runtime.queue, mailer: runtime.mailer }) : null;
 
-  let stopping = false;
-  const stop = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    log.info({ signal }, 'shutting down');
+  onShutdown(log, role, 10_000, async () => {
     app.stopAccepting();
     app.closeSockets(CloseCode.serviceRestart);
-    const deadline = setTimeout(() => {
-      log.error('shutdown took longer than 10 s; exiting');
-      process.exit(1);
-    }, 10_000);
-    deadline.unref();
-    try {
-      // Stops listening, lets in-flight requests finish, runs the onClose hooks.
-      await app.server.close();
-      // Running email jobs finish; unstarted ones stay queued.
-      await worker?.stop();
-      // Then the backing services: queue consumers finish or requeue their jobs, pools close.
-      await runtime.close();
-      log.info('stopped');
-    } catch (error) {
-      log.error({ err: error }, 'shutdown failed');
-      process.exit(1);
-    }
-  };
-  process.once('SIGINT', () => void stop('SIGINT'));
-  process.once('SIGTERM', () => void stop('SIGTERM'));
+    // Stops listening, lets in-flight requests finish, runs the onClose hooks.
+    await app.server.close();
+    // Running email jobs finish; unstarted ones stay queued.
+    await worker?.stop();
+    // Then the backing services: queue consumers finish or requeue their jobs, pools close.
+    await runtime.close();
+  });
 
   await app.server.listen({ host: config.host, port: config.port });
   const address = app.server.server.address();
