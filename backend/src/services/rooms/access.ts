@@ -22,16 +22,19 @@ export async function loadRoomForViewer(q: Queryable, userId: string, roomId: st
   if (caches) {
     // The room row is always read fresh (its lastSeq and visibility change); the membership, the
     // expensive part to ask for on every request and socket event, comes from the shared cache.
-    const [room] = await q.select().from(rooms).where(eq(rooms.id, roomId)).limit(1);
+    // The two lookups are independent: one round trip's worth of waiting, not two.
+    const [[room], membership] = await Promise.all([
+      q.select().from(rooms).where(eq(rooms.id, roomId)).limit(1),
+      caches.membership.get(membershipKey(roomId, userId), async () => {
+        const [found] = await q
+          .select()
+          .from(roomParticipants)
+          .where(and(eq(roomParticipants.roomId, roomId), eq(roomParticipants.userId, userId)))
+          .limit(1);
+        return found ?? null;
+      }),
+    ]);
     if (!room) throw notFound('room');
-    const membership = await caches.membership.get(membershipKey(roomId, userId), async () => {
-      const [found] = await q
-        .select()
-        .from(roomParticipants)
-        .where(and(eq(roomParticipants.roomId, roomId), eq(roomParticipants.userId, userId)))
-        .limit(1);
-      return found ?? null;
-    });
     if (room.visibility === 'private' && !membership) throw notFound('room');
     return { room, membership };
   }
