@@ -23,6 +23,7 @@ import { openapiPlugin } from './plugins/openapi.js';
 import { metricsPlugin } from './plugins/metrics.js';
 import { rateLimitPlugin } from './plugins/rate-limit.js';
 import { textGuardPlugin } from './plugins/text-guard.js';
+import { jsonBodyPlugin } from './plugins/json-body.js';
 import { openLimiter } from './ratelimit/open.js';
 import { openCaches } from './cache/open.js';
 import { attachCaches } from './cache/caches.js';
@@ -93,6 +94,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   let accepting = true;
 
   await server.register(errorsPlugin);
+  await server.register(jsonBodyPlugin);
   await server.register(metricsPlugin, { ctx });
   await server.register(helmet, {
     contentSecurityPolicy: {
