@@ -158,6 +158,7 @@ describe('BOLA matrix over WebSocket', () => {
           // An unsubscribe is acknowledged whatever the room: it carries nothing of the room.
           !['error', 'unsubscribed'].includes(f.type) &&
           'roomId' in f &&
+          f.roomId !== undefined &&
           [world.privateRoom.id, world.publicRoom.id].includes(f.roomId),
       );
       delivered += leaked.length;

@@ -86,7 +86,18 @@ export const ErrorFrame = z.object({
   message: z.string(),
   /** The client's `clientMsgId` or `roomId` the error answers, when there is one. */
   ref: z.string().optional(),
+  /**
+   * Present when this socket is no longer subscribed to the room because of this error (a replay
+   * that failed or was refused): no event of the room reaches the socket until it subscribes again.
+   */
+  roomId: Id.optional(),
+  /**
+   * Present when the failed frame may be retried (`unavailable`, `rate_limited`): wait this long,
+   * then send it again; for a subscription, `subscribe { roomId, afterSeq: <last seq held> }`.
+   */
+  retryAfterMs: z.int().nonnegative().optional(),
 });
+export type ErrorFrame = z.infer<typeof ErrorFrame>;
 export const PongFrame = z.object({ type: z.literal('pong') });
 
 export const ServerFrame = z.union([
