@@ -7,7 +7,7 @@ import { sqlState, uniqueViolation } from '../../db/errors.js';
 import type { AppContext } from '../context.js';
 import { toMessage } from '../presenters.js';
 import { loadRoomForMember } from '../rooms/access.js';
-import { recordRoomEvent, reserveSeq } from '../rooms/events.js';
+import { lockRoom, recordRoomEvent, reserveSeq } from '../rooms/events.js';
 import { publishRoomEvents } from '../rooms/publish.js';
 import { createNotifications, preview, publishNotifications } from '../notifications/create.js';
 import type { Addressed } from '../notifications/create.js';
@@ -74,7 +74,9 @@ export async function sendMessage(ctx: AppContext, input: SendMessageInput): Pro
   let message: Message;
   try {
     message = await ctx.db.transaction(async (tx) => {
-      // Membership is checked again under the transaction: a member removed a moment ago may not post.
+      // Membership is checked again under the room's row lock, which kicks and leaves take too: a
+      // member removed a moment ago may not post, and one removed later gets their member.left after this.
+      await lockRoom(tx, input.roomId);
       await loadRoomForMember(tx, input.userId, input.roomId);
       const [sender] = await tx.select().from(users).where(eq(users.id, input.userId)).limit(1);
       if (!sender) throw new Error('sender vanished');

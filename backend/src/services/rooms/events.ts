@@ -2,6 +2,18 @@ import { eq, sql } from 'drizzle-orm';
 import type { RoomEventType } from '@messaging-app/shared';
 import type { Tx } from '../../db/client.js';
 import { roomEvents, rooms } from '../../db/schema.js';
+import { notFound } from '../errors.js';
+
+/**
+ * Takes the room's row lock (the one `reserveSeq` takes) without taking a seq yet. A transaction that
+ * must decide something under that lock (is the sender still a member? is the membership still
+ * there to end?) takes it first, so the decision and the seq follow one order across the room.
+ */
+export async function lockRoom(tx: Tx, roomId: string): Promise<typeof rooms.$inferSelect> {
+  const [row] = await tx.select().from(rooms).where(eq(rooms.id, roomId)).for('no key update');
+  if (!row) throw notFound('room');
+  return row;
+}
 
 /**
  * Takes the room's next seq. The row lock taken by the update serialises concurrent writers of one

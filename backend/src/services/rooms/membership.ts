@@ -9,8 +9,8 @@ import { iso, toUser } from '../presenters.js';
 import { createNotifications, publishNotifications } from '../notifications/create.js';
 import type { Addressed } from '../notifications/create.js';
 import { loadRoomForMember, loadRoomForViewer } from './access.js';
-import type { MembershipRow, RoomRow } from './access.js';
-import { appendRoomEvent } from './events.js';
+import type { MembershipRow } from './access.js';
+import { appendRoomEvent, lockRoom } from './events.js';
 import { forgetMembership } from '../../cache/caches.js';
 import { memberEventFrame, publishRoomEvents } from './publish.js';
 
@@ -76,18 +76,26 @@ export async function joinRoom(ctx: AppContext, caller: Caller, roomId: string):
 /**
  * Ends a membership with its `member.left` event. When the owner goes, the longest-standing
  * admin (else member) inherits the room, so a room never loses its last owner while it has members.
+ *
+ * The room's row lock (the one that hands out seqs) is taken first, so removals and the member's own
+ * sends of one room are ordered by it: a send either commits before the `member.left` or finds no
+ * membership. Only the transaction whose delete returned the row appends the event, so concurrent
+ * leaves and kicks of one membership record exactly one `member.left`; the others find nothing to end.
  */
-async function endMembership(ctx: AppContext, room: RoomRow, member: MembershipRow): Promise<void> {
+async function endMembership(ctx: AppContext, roomId: string, userId: string): Promise<void> {
   let heirId: string | undefined;
   const frame = await ctx.db.transaction(async (tx) => {
-    await tx
+    await lockRoom(tx, roomId);
+    const [ended] = await tx
       .delete(roomParticipants)
-      .where(and(eq(roomParticipants.roomId, room.id), eq(roomParticipants.userId, member.userId)));
-    if (member.role === 'owner') {
+      .where(and(eq(roomParticipants.roomId, roomId), eq(roomParticipants.userId, userId)))
+      .returning();
+    if (!ended) return null;
+    if (ended.role === 'owner') {
       const [heir] = await tx
         .select()
         .from(roomParticipants)
-        .where(and(eq(roomParticipants.roomId, room.id), ne(roomParticipants.userId, member.userId)))
+        .where(and(eq(roomParticipants.roomId, roomId), ne(roomParticipants.userId, userId)))
         .orderBy(
           sql`case ${roomParticipants.role} when 'owner' then 0 when 'admin' then 1 else 2 end`,
           asc(roomParticipants.joinedAt),
@@ -98,22 +106,24 @@ async function endMembership(ctx: AppContext, room: RoomRow, member: MembershipR
         await tx
           .update(roomParticipants)
           .set({ role: 'owner' })
-          .where(and(eq(roomParticipants.roomId, room.id), eq(roomParticipants.userId, heir.userId)));
+          .where(and(eq(roomParticipants.roomId, roomId), eq(roomParticipants.userId, heir.userId)));
       }
     }
-    const seq = await appendRoomEvent(tx, room.id, 'member.left', { userId: member.userId });
-    return memberEventFrame(tx, 'member.left', room.id, seq, member.userId);
+    const seq = await appendRoomEvent(tx, roomId, 'member.left', { userId });
+    return memberEventFrame(tx, 'member.left', roomId, seq, userId);
   });
   // Before answering: the removed member is refused on the very next request, on any instance.
-  await forgetMembership(ctx.db, room.id, member.userId);
-  if (heirId) await forgetMembership(ctx.db, room.id, heirId);
-  await ctx.bus.publish({ kind: 'membership.ended', roomId: room.id, userId: member.userId });
+  await forgetMembership(ctx.db, roomId, userId);
+  // Someone else ended it a moment ago: the same answer as asking after they did.
+  if (!frame) throw notFound('member');
+  if (heirId) await forgetMembership(ctx.db, roomId, heirId);
+  await ctx.bus.publish({ kind: 'membership.ended', roomId, userId });
   await publishRoomEvents(ctx, [frame]);
 }
 
 export async function leaveRoom(ctx: AppContext, caller: Caller, roomId: string): Promise<void> {
-  const { room, membership } = await loadRoomForMember(ctx.db, caller.userId, roomId);
-  await endMembership(ctx, room, membership);
+  await loadRoomForMember(ctx.db, caller.userId, roomId);
+  await endMembership(ctx, roomId, caller.userId);
 }
 
 /** Owners and admins add people; adding someone to a private room invites them with a notification. */
@@ -159,8 +169,8 @@ export async function removeParticipant(
   roomId: string,
   userId: string,
 ): Promise<void> {
-  const { room, membership } = await loadRoomForMember(ctx.db, caller.userId, roomId);
-  if (userId === caller.userId) return endMembership(ctx, room, membership);
+  const { membership } = await loadRoomForMember(ctx.db, caller.userId, roomId);
+  if (userId === caller.userId) return endMembership(ctx, roomId, userId);
   const [target] = await ctx.db
     .select()
     .from(roomParticipants)
@@ -171,7 +181,7 @@ export async function removeParticipant(
     (membership.role === 'admin' && target !== undefined && target.role === 'member');
   if (!allowed) throw forbidden('only a room owner or admin may remove members');
   if (!target) throw notFound('member');
-  await endMembership(ctx, room, target);
+  await endMembership(ctx, roomId, userId);
 }
 
 /** The room's members with their online status. */
