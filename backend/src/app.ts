@@ -2,11 +2,10 @@ import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { randomUUID } from 'node:crypto';
-import Fastify from 'fastify';
+import Fastify, { LogController } from 'fastify';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import cors from '@fastify/cors';
 import helmet from '@fastify/helmet';
-import fastifyStatic from '@fastify/static';
 import websocket from '@fastify/websocket';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { Logger } from 'pino';
@@ -17,7 +16,9 @@ import type { Database } from './db/client.js';
 import type { Bus } from './bus/messages.js';
 import type { Presence } from './presence/presence.js';
 import type { AppContext } from './services/context.js';
-import { errorsPlugin, problem, sendProblem } from './plugins/errors.js';
+import { errorsPlugin } from './plugins/errors.js';
+import { webClientPlugin } from './plugins/web-client.js';
+import { requestLogPlugin } from './plugins/request-log.js';
 import { authPlugin } from './plugins/auth.js';
 import { openapiPlugin } from './plugins/openapi.js';
 import { metricsPlugin } from './plugins/metrics.js';
@@ -80,6 +81,8 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     // Named proxies, not `true`: with `true` the client-written left end of X-Forwarded-For is the IP.
     trustProxy: config.trustProxy.length > 0 ? config.trustProxy : false,
     routerOptions: { maxParamLength: 200 },
+    // One line per request from the request-log plugin instead of Fastify's two.
+    logController: new LogController({ disableRequestLogging: true }),
   });
   server.setValidatorCompiler(validatorCompiler);
   server.setSerializerCompiler(serializerCompiler);
@@ -94,6 +97,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   let accepting = true;
 
   await server.register(errorsPlugin);
+  await server.register(requestLogPlugin);
   await server.register(jsonBodyPlugin);
   await server.register(metricsPlugin, { ctx });
   await server.register(helmet, {
@@ -123,7 +127,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     limiter: openLimiter(config.limits, deps.redis),
     redis: deps.redis,
   });
-  await server.register(openapiPlugin);
+  await server.register(openapiPlugin, { publicUrl: config.publicUrl });
 
   const checks: ReadinessCheck[] = [
     {
@@ -145,19 +149,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   await server.register(gateway.routes);
 
   const dist = frontendDist(config);
-  if (dist) {
-    await server.register(fastifyStatic, { root: dist, wildcard: false, index: false });
-    // Client-side routes: every other GET that wants HTML gets the app shell. A catch-all route, because the
-    // errors plugin already owns the not-found handler (Fastify allows one per prefix).
-    server.get('/*', { schema: { hide: true } }, (request, reply) => {
-      const path = request.url.split('?')[0] ?? '/';
-      const api = /^\/(api|ws|docs|openapi\.json|healthz|readyz|metrics)(\/|$)/.test(path);
-      if (!api && (request.headers.accept ?? '').includes('text/html')) {
-        return reply.type('text/html').sendFile('index.html');
-      }
-      return sendProblem(reply, problem(404, 'not_found', `no route ${request.method} ${path}`));
-    });
-  }
+  if (dist) await server.register(webClientPlugin, { root: dist });
 
   return {
     server,

@@ -1,6 +1,6 @@
 import { loadConfig, ConfigError } from './config.js';
 import type { Role } from './config.js';
-import { createLogger } from './logger.js';
+import { createLogger, wantsPrettyLogs } from './logger.js';
 import { openDatabase } from './db/client.js';
 import { DataDirLockedError } from './db/lock.js';
 import { migrate } from './db/migrate.js';
@@ -34,7 +34,7 @@ async function runMigrate(config: ReturnType<typeof loadConfig>, log: ReturnType
 async function main() {
   const config = loadConfig();
   const role = roleFromArgs(config.role);
-  const log = createLogger(config.logLevel);
+  const log = createLogger(config.logLevel, undefined, { pretty: wantsPrettyLogs(config.env) });
   if (role === 'migrate') {
     await runMigrate(config, log);
     return;

@@ -64,9 +64,17 @@ export function sendProblem(reply: FastifyReply, body: Problem, headers: Record<
   return reply.code(body.status).headers(headers).type(problemContentType).send(body);
 }
 
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The problem code of a 4xx answer, for the access line. */
+    problemCode: string | undefined;
+  }
+}
+
 /** Every error, ours or Fastify's, leaves as RFC 9457 problem+json; only a bug is a 500. */
 export const errorsPlugin = fp(
   async (app: FastifyInstance) => {
+    app.decorateRequest('problemCode', undefined);
     app.setErrorHandler((error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
       const { problem: body, headers } = fromError(error);
       if (body.status >= 500) {
@@ -75,7 +83,9 @@ export const errorsPlugin = fp(
           'request failed',
         );
       } else {
-        request.log.info({ code: body.code, status: body.status }, body.detail);
+        // The access line names the code; the detail is there for whoever turns debug on.
+        request.problemCode = body.code;
+        request.log.debug({ code: body.code, status: body.status }, body.detail);
       }
       return sendProblem(reply, { ...body, instance: request.url.split('?')[0] }, headers);
     });

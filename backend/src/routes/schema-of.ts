@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Problem } from '@messaging-app/shared';
+import { Problem, api } from '@messaging-app/shared';
 import type { Endpoint } from '@messaging-app/shared';
 
 type ResponsesOf<E extends Endpoint> = {
@@ -7,6 +7,7 @@ type ResponsesOf<E extends Endpoint> = {
 } & { '4xx': typeof Problem };
 
 export interface SchemaOf<E extends Endpoint> {
+  operationId: string;
   summary: string;
   tags: string[];
   security?: Array<Record<string, string[]>>;
@@ -16,6 +17,13 @@ export interface SchemaOf<E extends Endpoint> {
   response: ResponsesOf<E>;
 }
 
+/** The key of an endpoint in the shared route table: its stable OpenAPI `operationId`. */
+function operationIdOf(endpoint: Endpoint): string {
+  const entry = Object.entries(api).find(([, candidate]) => candidate === endpoint);
+  if (!entry) throw new Error(`${endpoint.method} ${endpoint.path} is not in the shared route table`);
+  return entry[0];
+}
+
 /** The Fastify schema of an endpoint of the shared contract: the contract is declared once. */
 export function schemaOf<E extends Endpoint>(endpoint: E): SchemaOf<E> {
   const response: Record<string, z.ZodType> = { '4xx': Problem };
@@ -23,11 +31,13 @@ export function schemaOf<E extends Endpoint>(endpoint: E): SchemaOf<E> {
     response[status] = schema ?? z.null().describe('No Content');
   }
   const schema: Record<string, unknown> = {
+    operationId: operationIdOf(endpoint),
     summary: endpoint.summary,
     tags: [endpoint.tag],
     response,
   };
-  if (endpoint.auth) schema.security = [{ bearerAuth: [] }];
+  // Public operations say so explicitly (`[]`), so no client or linter guesses a global default.
+  schema.security = endpoint.auth ? [{ bearerAuth: [] }] : [];
   if (endpoint.params) schema.params = endpoint.params;
   if (endpoint.querystring) schema.querystring = endpoint.querystring;
   if (endpoint.body) schema.body = endpoint.body;

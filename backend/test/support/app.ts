@@ -1,4 +1,5 @@
 import pino from 'pino';
+import type { Logger } from 'pino';
 import { loadConfig } from '../../src/config.js';
 import type { Config } from '../../src/config.js';
 import { buildApp } from '../../src/app.js';
@@ -91,12 +92,14 @@ export async function buildTestApp(
      * same one share them. Defaults to `redisPrefix`, else a prefix of this instance alone.
      */
     cachePrefix?: string;
+    /** The app's logger (default: pino at the config's level, to stdout). */
+    logger?: Logger;
   } = {},
 ): Promise<TestApp> {
   const mode = options.mode ?? testMode;
   const db = options.sharing ? await secondConnection(options.sharing.db) : await createTestDatabase(mode);
   const config = testConfig(options.config, options.limits);
-  const logger = pino({ level: config.logLevel });
+  const logger = options.logger ?? pino({ level: config.logLevel });
   let bus: Bus;
   let presence: Presence;
   if (options.redisPrefix !== undefined && mode === 'services') {
