@@ -14,6 +14,8 @@ const Env = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(8000),
   DATA_DIR: z.string().min(1).default('./data'),
   DATABASE_URL: optionalUrl,
+  DATABASE_QUERY_TIMEOUT_MS: z.coerce.number().int().min(100).default(15_000),
+  DATABASE_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).default(5_000),
   REDIS_URL: optionalUrl,
   REDIS_PREFIX: z
     .string()
@@ -47,6 +49,10 @@ export interface Config {
   port: number;
   dataDir: string;
   databaseUrl: string | undefined;
+  /** A PostgreSQL query unanswered this long fails (503) and its connection is dropped: a stalled server. */
+  databaseQueryTimeoutMs: number;
+  /** Opening a PostgreSQL connection, or waiting for a free one, fails (503) after this long. */
+  databaseConnectTimeoutMs: number;
   redisUrl: string | undefined;
   /** Namespace of every Redis key and channel, so several deployments (or test runs) share one Redis. */
   redisPrefix: string;
@@ -132,6 +138,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env, overrides: P
     port,
     dataDir,
     databaseUrl: env.DATABASE_URL,
+    databaseQueryTimeoutMs: env.DATABASE_QUERY_TIMEOUT_MS,
+    databaseConnectTimeoutMs: env.DATABASE_CONNECT_TIMEOUT_MS,
     redisUrl: env.REDIS_URL,
     redisPrefix: env.REDIS_PREFIX,
     rabbitmqUrl: env.RABBITMQ_URL,

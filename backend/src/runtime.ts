@@ -60,7 +60,13 @@ export interface RuntimeOptions {
 }
 
 export async function openRuntime(config: Config, log: Logger, options: RuntimeOptions): Promise<Runtime> {
-  const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: join(config.dataDir) });
+  const database = await openDatabase({
+    databaseUrl: config.databaseUrl,
+    dataDir: join(config.dataDir),
+    queryTimeoutMs: config.databaseQueryTimeoutMs,
+    connectTimeoutMs: config.databaseConnectTimeoutMs,
+    onConnectionError: (error) => log.warn({ err: error }, 'database connection lost; the pool replaces it'),
+  });
   try {
     if (options.migrate || database.kind === 'pglite') {
       await migrate(database);

@@ -5,6 +5,10 @@ import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } fro
 import { problemContentType } from '@messaging-app/shared';
 import type { ErrorCode, Problem } from '@messaging-app/shared';
 import { AppError } from '../services/errors.js';
+import { isDatabaseUnavailable } from '../db/errors.js';
+
+/** Seconds a client is asked to wait before retrying while the database is unreachable. */
+export const databaseRetryAfterSeconds = 2;
 
 /** Fastify's own error codes for bad requests, mapped to ours. */
 const fastifyCodes: Record<string, ErrorCode> = {
@@ -48,6 +52,12 @@ function fromError(error: FastifyError | AppError | Error): {
     const detail = first ? `${first.path}: ${first.message}` : 'the request is invalid';
     return { problem: problem(400, 'validation_failed', detail, { errors }), headers: {} };
   }
+  if (isDatabaseUnavailable(error)) {
+    return {
+      problem: problem(503, 'unavailable', 'the database is unreachable right now; try again shortly'),
+      headers: { 'retry-after': String(databaseRetryAfterSeconds) },
+    };
+  }
   const fastifyError = error as FastifyError;
   const status = fastifyError.statusCode;
   if (status !== undefined && status >= 400 && status < 500) {
@@ -77,7 +87,10 @@ export const errorsPlugin = fp(
     app.decorateRequest('problemCode', undefined);
     app.setErrorHandler((error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
       const { problem: body, headers } = fromError(error);
-      if (body.status >= 500) {
+      if (body.code === 'unavailable') {
+        // An outage, not a bug: one warning per request, without the stack.
+        request.log.warn({ code: body.code, reason: error.message }, 'request failed: database unavailable');
+      } else if (body.status >= 500) {
         request.log.error(
           { err: error, serialization: isResponseSerializationError(error) },
           'request failed',
