@@ -1,7 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { api } from '@messaging-app/shared';
 import { sendMessage } from '../services/messages/send-message.js';
-import { listMessages, markRead } from '../services/messages/history.js';
+import { listMessages } from '../services/messages/history.js';
+import { markRead } from '../services/messages/mark-read.js';
 import { callerOf } from '../plugins/auth.js';
 import { schemaOf } from './schema-of.js';
 import type { RouteOptions } from './types.js';

@@ -1,10 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { api } from '@messaging-app/shared';
-import {
-  listNotifications,
-  markAllNotificationsRead,
-  markNotificationRead,
-} from '../services/notifications/list.js';
+import { listNotifications } from '../services/notifications/list.js';
+import { markAllNotificationsRead, markNotificationRead } from '../services/notifications/read.js';
 import { callerOf } from '../plugins/auth.js';
 import { schemaOf } from './schema-of.js';
 import type { RouteOptions } from './types.js';

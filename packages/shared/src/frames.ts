@@ -80,6 +80,11 @@ export const NotificationFrame = z.object({
   type: z.literal('notification.new'),
   notification: Notification,
 });
+/** Notifications of the user that became read (in another tab, or by reading the room): pushed to every socket. */
+export const NotificationReadFrame = z.object({
+  type: z.literal('notification.read'),
+  ids: z.array(Id).min(1),
+});
 export const ErrorFrame = z.object({
   type: z.literal('error'),
   code: ErrorCode,
@@ -111,6 +116,7 @@ export const ServerFrame = z.union([
   TypingEventFrame,
   PresenceFrame,
   NotificationFrame,
+  NotificationReadFrame,
   ErrorFrame,
   PongFrame,
 ]);

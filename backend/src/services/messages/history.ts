@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, gt, lt, sql } from 'drizzle-orm';
 import type { HistoryQuery, MessagePage, RoomEventFrame } from '@messaging-app/shared';
-import { messages, roomEvents, roomParticipants, users } from '../../db/schema.js';
+import { messages, roomEvents, users } from '../../db/schema.js';
 import type { AppContext } from '../context.js';
 import type { Caller } from '../auth/sessions.js';
 import { toMessage, toUser } from '../presenters.js';
@@ -32,16 +32,6 @@ export async function listMessages(
   const page = rows.slice(0, query.limit);
   if (!forward) page.reverse();
   return { messages: page.map((r) => toMessage(r.message, r.sender)), hasMore };
-}
-
-/** Moves the caller's read marker forward (never back, never past the room's last seq). */
-export async function markRead(ctx: AppContext, caller: Caller, roomId: string, seq: number): Promise<void> {
-  const { room } = await loadRoomForMember(ctx.db, caller.userId, roomId);
-  const target = Math.min(seq, room.lastSeq);
-  await ctx.db
-    .update(roomParticipants)
-    .set({ lastReadSeq: sql`greatest(${roomParticipants.lastReadSeq}, ${target})` })
-    .where(and(eq(roomParticipants.roomId, roomId), eq(roomParticipants.userId, caller.userId)));
 }
 
 /**

@@ -1,4 +1,4 @@
-import { and, count, desc, eq, isNull, lt, or, sql } from 'drizzle-orm';
+import { and, count, desc, eq, isNull, lt, or } from 'drizzle-orm';
 import type { NotificationPage } from '@messaging-app/shared';
 import { messages, notifications, rooms, users } from '../../db/schema.js';
 import type { AppContext } from '../context.js';
@@ -53,20 +53,4 @@ export async function listNotifications(
     unreadCount: unread?.n ?? 0,
     hasMore: rows.length > query.limit,
   };
-}
-
-export async function markNotificationRead(ctx: AppContext, caller: Caller, id: string): Promise<void> {
-  const updated = await ctx.db
-    .update(notifications)
-    .set({ readAt: sql`coalesce(${notifications.readAt}, now())` })
-    .where(and(eq(notifications.id, id), eq(notifications.userId, caller.userId)))
-    .returning({ id: notifications.id });
-  if (updated.length === 0) throw notFound('notification');
-}
-
-export async function markAllNotificationsRead(ctx: AppContext, caller: Caller): Promise<void> {
-  await ctx.db
-    .update(notifications)
-    .set({ readAt: new Date() })
-    .where(and(eq(notifications.userId, caller.userId), isNull(notifications.readAt)));
 }
