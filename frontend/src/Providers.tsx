@@ -4,6 +4,7 @@ import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { ApiError } from './utils/api';
 import { AuthProvider } from './features/auth/hooks/useAuth';
 import { SocketProvider } from './hooks/useWebSocket';
+import { OutboxProvider } from './features/messages/outbox/OutboxProvider';
 import type { SocketLike } from './utils/websocket';
 
 export function createQueryClient(): QueryClient {
@@ -19,7 +20,7 @@ export function createQueryClient(): QueryClient {
   });
 }
 
-/** Server state, session and the socket, in the order each needs the one before. */
+/** Server state, session, the socket and the outbox, in the order each needs the one before. */
 export function Providers({
   children,
   queryClient,
@@ -33,7 +34,9 @@ export function Providers({
   return (
     <QueryClientProvider client={client}>
       <AuthProvider>
-        <SocketProvider createSocket={createSocket}>{children}</SocketProvider>
+        <SocketProvider createSocket={createSocket}>
+          <OutboxProvider>{children}</OutboxProvider>
+        </SocketProvider>
       </AuthProvider>
     </QueryClientProvider>
   );

@@ -2,9 +2,10 @@ import type { QueryClient } from '@tanstack/react-query';
 import type { NotificationPage, Participant, ServerFrame } from '@messaging-app/shared';
 import { upsertMessage } from '../features/messages/api/cache';
 import { messagesKey } from '../features/messages/api/messages';
-import { dropRoom, noteMessageInRooms } from '../features/rooms/api/cache';
+import { forgetRoom, noteMessageInRooms, rememberRoom } from '../features/rooms/api/cache';
 import { participantsKey, roomsKey } from '../features/rooms/api/rooms';
 import { notificationsKey } from '../features/notifications/api/notifications';
+import { markNotificationsRead } from '../features/notifications/api/cache';
 
 /** Applies one server frame to the TanStack Query cache: the socket keeps no state of its own. */
 export function applyFrame(queryClient: QueryClient, frame: ServerFrame, myUserId: string | undefined): void {
@@ -19,10 +20,15 @@ export function applyFrame(queryClient: QueryClient, frame: ServerFrame, myUserI
       return;
     case 'member.joined':
     case 'member.left':
+      if (frame.user.id === myUserId && frame.type === 'member.left') {
+        // Nothing of the room may be fetched any more: its members list would answer 404.
+        forgetRoom(queryClient, frame.roomId);
+        return;
+      }
       void queryClient.invalidateQueries({ queryKey: participantsKey(frame.roomId) });
       if (frame.user.id === myUserId) {
-        if (frame.type === 'member.left') dropRoom(queryClient, frame.roomId);
-        else void queryClient.invalidateQueries({ queryKey: roomsKey });
+        rememberRoom(queryClient, frame.roomId);
+        void queryClient.invalidateQueries({ queryKey: roomsKey });
       }
       return;
     case 'presence':
@@ -46,8 +52,13 @@ export function applyFrame(queryClient: QueryClient, frame: ServerFrame, myUserI
             }
           : page,
       );
-      if (frame.notification.type === 'room_invite')
+      if (frame.notification.type === 'room_invite') {
+        if (frame.notification.roomId) rememberRoom(queryClient, frame.notification.roomId);
         void queryClient.invalidateQueries({ queryKey: roomsKey });
+      }
+      return;
+    case 'notification.read':
+      markNotificationsRead(queryClient, frame.ids);
       return;
     case 'ready':
       // Presence changes and notifications are not replayed: whatever happened while away is refetched.

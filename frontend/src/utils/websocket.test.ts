@@ -107,6 +107,40 @@ describe('SocketClient', () => {
     expect(seqs).toEqual([3, 4, 5]);
   });
 
+  it('asks again, from the last seq it holds and with backoff, when the server cannot start a room', () => {
+    const s = setup();
+    s.client.subscribe(roomId, 3);
+    s.client.start();
+    const socket = connect(s);
+    // Part of the replay arrives, then the server fails the rest.
+    socket.receive(event(4));
+    socket.receive({ type: 'error', code: 'internal', message: 'replay failed', ref: roomId });
+    expect(socket.sentOfType('subscribe')).toHaveLength(1);
+    vi.advanceTimersByTime(s.client.backoffDelay(0));
+    expect(socket.sentOfType('subscribe').at(-1)).toEqual({ type: 'subscribe', roomId, afterSeq: 4 });
+    // It fails again: the next try waits longer.
+    socket.receive({ type: 'error', code: 'internal', message: 'replay failed', ref: roomId });
+    vi.advanceTimersByTime(s.client.backoffDelay(1) - 1);
+    expect(socket.sentOfType('subscribe')).toHaveLength(2);
+    vi.advanceTimersByTime(1);
+    expect(socket.sentOfType('subscribe')).toHaveLength(3);
+    socket.receive({ type: 'subscribed', roomId, lastSeq: 5 });
+    // Answered: a later error about the room is not about its subscription.
+    socket.receive({ type: 'error', code: 'internal', message: 'something else', ref: roomId });
+    vi.advanceTimersByTime(60_000);
+    expect(socket.sentOfType('subscribe')).toHaveLength(3);
+  });
+
+  it('does not ask again when the room refuses it', () => {
+    const s = setup();
+    s.client.subscribe(roomId, 3);
+    s.client.start();
+    const socket = connect(s);
+    socket.receive({ type: 'error', code: 'forbidden', message: 'not a member', ref: roomId });
+    vi.advanceTimersByTime(60_000);
+    expect(socket.sentOfType('subscribe')).toHaveLength(1);
+  });
+
   it('fills a gap in seqs from the history endpoint', async () => {
     const missed = [event(4), event(5)];
     const s = setup({ fillGap: vi.fn(async () => missed) });

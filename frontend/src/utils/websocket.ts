@@ -54,6 +54,9 @@ export class SocketClient {
   private pingTimer: ReturnType<typeof setInterval> | null = null;
   private readonly rooms = new Set<string>();
   private readonly lastSeq = new Map<string, number>();
+  /** Rooms whose `subscribe` has not been answered with `subscribed` yet, and their failed tries. */
+  private readonly unanswered = new Map<string, number>();
+  private readonly resubscribeTimers = new Map<string, ReturnType<typeof setTimeout>>();
   private readonly frameListeners = new Set<FrameListener>();
   private readonly statusListeners = new Set<StatusListener>();
   private readonly createSocket: (url: string) => SocketLike;
@@ -99,6 +102,8 @@ export class SocketClient {
   unsubscribe(roomId: string): void {
     if (!this.rooms.delete(roomId)) return;
     this.lastSeq.delete(roomId);
+    this.unanswered.delete(roomId);
+    this.clearResubscribe(roomId);
     if (this.ready) this.send({ type: 'unsubscribe', roomId });
   }
 
@@ -187,13 +192,20 @@ export class SocketClient {
         this.emit(frame);
         return;
       case 'subscribed': {
+        this.unanswered.delete(frame.roomId);
         const held = this.lastSeq.get(frame.roomId);
         if (held === undefined || frame.lastSeq > held) this.lastSeq.set(frame.roomId, frame.lastSeq);
         this.emit(frame);
         return;
       }
       case 'resync_required':
+        this.unanswered.delete(frame.roomId);
         this.lastSeq.set(frame.roomId, frame.lastSeq);
+        this.emit(frame);
+        return;
+      case 'error':
+        if (frame.ref !== undefined && this.unanswered.has(frame.ref))
+          this.subscribeFailed(frame.ref, frame.code);
         this.emit(frame);
         return;
       default:
@@ -256,7 +268,35 @@ export class SocketClient {
     }, delay);
   }
 
+  /**
+   * The server could not start the room's stream (its replay failed): ask again from the last seq
+   * held, with backoff, rather than sit on a room that never goes live. A refusal is final.
+   */
+  private subscribeFailed(roomId: string, code: string) {
+    const failures = this.unanswered.get(roomId) ?? 0;
+    if (code === 'forbidden' || code === 'not_found') {
+      this.unanswered.delete(roomId);
+      return;
+    }
+    this.unanswered.set(roomId, failures + 1);
+    this.clearResubscribe(roomId);
+    this.resubscribeTimers.set(
+      roomId,
+      setTimeout(() => {
+        this.resubscribeTimers.delete(roomId);
+        if (this.ready && this.rooms.has(roomId)) this.sendSubscribe(roomId);
+      }, this.backoffDelay(failures)),
+    );
+  }
+
+  private clearResubscribe(roomId: string) {
+    const timer = this.resubscribeTimers.get(roomId);
+    if (timer) clearTimeout(timer);
+    this.resubscribeTimers.delete(roomId);
+  }
+
   private sendSubscribe(roomId: string) {
+    if (!this.unanswered.has(roomId)) this.unanswered.set(roomId, 0);
     const afterSeq = this.lastSeq.get(roomId);
     this.send(
       afterSeq === undefined ? { type: 'subscribe', roomId } : { type: 'subscribe', roomId, afterSeq },
@@ -279,6 +319,9 @@ export class SocketClient {
   }
 
   private clearTimers() {
+    for (const roomId of [...this.resubscribeTimers.keys()]) this.clearResubscribe(roomId);
+    // A new connection subscribes every room afresh.
+    this.unanswered.clear();
     if (this.retryTimer) clearTimeout(this.retryTimer);
     if (this.idleTimer) clearTimeout(this.idleTimer);
     if (this.pingTimer) clearInterval(this.pingTimer);

@@ -1,16 +1,20 @@
 import type { InfiniteData, QueryClient } from '@tanstack/react-query';
 import type { Message, MessagePage } from '@messaging-app/shared';
+import type { OutboxEntry } from '../outbox/entry';
+import { byOrder } from '../outbox/entry';
 import { messagesKey, outboxKey } from './messages';
 
 export type MessagePages = InfiniteData<MessagePage, number | null>;
 
-/** A message typed in this tab that the server has not confirmed yet. */
+/** A message typed by the user (in any tab) that the server has not confirmed yet. */
 export interface PendingMessage {
   clientMsgId: string;
   roomId: string;
   body: string;
   createdAt: string;
   status: 'sending' | 'failed';
+  /** Why the server refused it, when it failed. */
+  error?: string;
 }
 
 /** Adds a message to the loaded history of its room, or replaces it (edit, delete, duplicate delivery). */
@@ -46,11 +50,26 @@ export function pendingOf(queryClient: QueryClient, roomId: string): PendingMess
   return queryClient.getQueryData<PendingMessage[]>(outboxKey(roomId)) ?? [];
 }
 
-export function putPending(queryClient: QueryClient, pending: PendingMessage): void {
-  queryClient.setQueryData<PendingMessage[]>(outboxKey(pending.roomId), (list = []) => [
-    ...list.filter((p) => p.clientMsgId !== pending.clientMsgId),
-    pending,
-  ]);
+/** Mirrors the outbox into each room's pending list, in typing order. */
+export function showOutbox(queryClient: QueryClient, entries: OutboxEntry[]): void {
+  const byRoom = new Map<string, PendingMessage[]>();
+  for (const entry of [...entries].sort(byOrder)) {
+    const list = byRoom.get(entry.roomId) ?? [];
+    list.push({
+      clientMsgId: entry.clientMsgId,
+      roomId: entry.roomId,
+      body: entry.body,
+      createdAt: entry.createdAt,
+      status: entry.state === 'failed' ? 'failed' : 'sending',
+      error: entry.error,
+    });
+    byRoom.set(entry.roomId, list);
+  }
+  for (const query of queryClient.getQueryCache().findAll({ queryKey: ['outbox'] })) {
+    const roomId = query.queryKey[1];
+    if (typeof roomId === 'string' && !byRoom.has(roomId)) queryClient.setQueryData(outboxKey(roomId), []);
+  }
+  for (const [roomId, list] of byRoom) queryClient.setQueryData(outboxKey(roomId), list);
 }
 
 export function removePending(queryClient: QueryClient, roomId: string, clientMsgId: string): void {

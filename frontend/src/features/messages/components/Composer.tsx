@@ -1,16 +1,23 @@
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useRef } from 'react';
 import type { KeyboardEvent } from 'react';
 import { limits } from '@messaging-app/shared';
+import { useDraft } from '../hooks/useDraft';
 
 interface Props {
   roomName: string;
-  onSend(body: string): void;
+  /** Where the unsent text is kept across reloads and room switches (null: nowhere). */
+  draftKey: string | null;
+  /** Hands the message to the outbox; a rejection puts the text back. */
+  onSend(body: string): Promise<void>;
   onTyping(): void;
 }
 
-/** Enter sends, Shift+Enter breaks the line; the draft clears as soon as the message is handed over. */
-export function Composer({ roomName, onSend, onTyping }: Props) {
-  const [draft, setDraft] = useState('');
+/**
+ * Enter sends, Shift+Enter breaks the line; the draft clears as soon as the message is handed over,
+ * and until then is kept for this room.
+ */
+export function Composer({ roomName, draftKey, onSend, onTyping }: Props) {
+  const [draft, setDraft] = useDraft(draftKey);
   const input = useRef<HTMLTextAreaElement>(null);
 
   // Ready to type on opening a room, as in Slack; not on touch screens, where it would pop the keyboard.
@@ -22,8 +29,11 @@ export function Composer({ roomName, onSend, onTyping }: Props) {
   function submit() {
     const body = draft.trim();
     if (!body || tooLong) return;
-    onSend(body);
     setDraft('');
+    onSend(body).catch((error: unknown) => {
+      console.error('the message could not be queued', error);
+      setDraft(draft);
+    });
   }
 
   function onKeyDown(event: KeyboardEvent<HTMLTextAreaElement>) {

@@ -47,30 +47,45 @@ export function MessageItem({ message, grouped, highlighted, myUsername }: Props
   );
 }
 
-/** A message of mine still on its way, or one that failed with a way to retry. */
+/**
+ * A message of mine not confirmed yet: greyed while on its way ("waiting for the connection" when the
+ * socket is down), or refused by the server, with why and a way to retry or delete it.
+ */
 export function PendingItem({
   pending,
   myName,
+  offline,
   onRetry,
+  onDiscard,
 }: {
   pending: PendingMessage;
   myName: string;
+  offline: boolean;
   onRetry(pending: PendingMessage): void;
+  onDiscard(pending: PendingMessage): void;
 }) {
   const failed = pending.status === 'failed';
   return (
-    <li className={failed ? 'message pending failed' : 'message pending'}>
+    <li
+      className={failed ? 'message pending failed' : 'message pending'}
+      data-client-msg-id={pending.clientMsgId}
+    >
       <div className="message-gutter" />
       <div className="message-main">
         <span className="visually-hidden">{myName}: </span>
         <MessageBody body={pending.body} />
         {failed ? (
           <p className="message-status" role="alert">
-            Not sent.{' '}
+            Not sent{pending.error ? `: ${pending.error}` : '.'}{' '}
             <button type="button" className="link-button" onClick={() => onRetry(pending)}>
               Retry
+            </button>{' '}
+            <button type="button" className="link-button" onClick={() => onDiscard(pending)}>
+              Delete
             </button>
           </p>
+        ) : offline ? (
+          <p className="message-status muted">Waiting for the connection…</p>
         ) : (
           // Shown greyed while in flight; a status line would make the list jump when it lands.
           <span className="visually-hidden">(sending)</span>

@@ -21,6 +21,7 @@ function renderList(props: Partial<MessageListProps>) {
     loadingOlder: false,
     onLoadOlder: vi.fn(),
     onRetry: vi.fn(),
+    onDiscard: vi.fn(),
     onAtBottomChange: vi.fn(),
     ...props,
   };
@@ -75,18 +76,42 @@ describe('MessageList', () => {
     expect(first).not.toHaveClass('grouped');
   });
 
-  it('shows a message that failed to send, with a retry', async () => {
+  it('shows why a message was refused, with a retry and a delete', async () => {
     const pending = {
       clientMsgId: crypto.randomUUID(),
       roomId,
       body: 'did it go?',
       createdAt: new Date().toISOString(),
       status: 'failed' as const,
+      error: 'join the room first',
     };
     const props = renderList({ pending: [pending] });
-    expect(screen.getByRole('alert')).toHaveTextContent('Not sent.');
+    expect(screen.getByRole('alert')).toHaveTextContent('Not sent: join the room first');
     await userEvent.click(screen.getByRole('button', { name: 'Retry' }));
     expect(props.onRetry).toHaveBeenCalledWith(pending);
+    await userEvent.click(screen.getByRole('button', { name: 'Delete' }));
+    expect(props.onDiscard).toHaveBeenCalledWith(pending);
+  });
+
+  it('shows queued messages in typing order, waiting while offline, once each', () => {
+    const queued = (body: string) => ({
+      clientMsgId: crypto.randomUUID(),
+      roomId,
+      body,
+      createdAt: new Date().toISOString(),
+      status: 'sending' as const,
+    });
+    const [one, two, three] = [queued('one'), queued('two'), queued('three')];
+    // `one` has landed over the socket while the outbox has not forgotten it yet.
+    const landed = aMessage(roomId, 7, { body: 'one', clientMsgId: one.clientMsgId });
+    renderList({ messages: [landed], pending: [one, two, three], offline: true });
+    const items = within(screen.getByRole('log')).getAllByRole('listitem');
+    const texts = items.map((li) => li.textContent ?? '').filter((t) => /one|two|three/.test(t));
+    expect(texts).toHaveLength(3);
+    expect(texts[0]).not.toContain('Waiting');
+    expect(texts[1]).toContain('two');
+    expect(texts[1]).toContain('Waiting for the connection…');
+    expect(texts[2]).toContain('three');
   });
 
   it('offers older history when there is more', async () => {

@@ -15,6 +15,9 @@ export interface MessageListProps {
   loadingOlder: boolean;
   onLoadOlder(): void;
   onRetry(pending: PendingMessage): void;
+  onDiscard(pending: PendingMessage): void;
+  /** The socket is down: queued messages wait for it. */
+  offline?: boolean;
   onAtBottomChange(atBottom: boolean): void;
   highlightId?: string | null;
 }
@@ -39,6 +42,11 @@ export function MessageList(props: MessageListProps) {
   const atBottom = useRef(true);
   const layout = useRef<{ firstId?: string; height: number }>({ height: 0 });
   const rows = useMemo(() => buildRows(messages, readSeq, me?.id), [messages, readSeq, me?.id]);
+  // The server's copy may land (over the socket) just before the outbox forgets the message.
+  const waiting = useMemo(() => {
+    const landed = new Set(messages.map((m) => m.clientMsgId).filter(Boolean));
+    return pending.filter((p) => !landed.has(p.clientMsgId));
+  }, [messages, pending]);
 
   // Keep the reader's place: older pages grow the list above the view, new messages below it.
   useLayoutEffect(() => {
@@ -94,7 +102,7 @@ export function MessageList(props: MessageListProps) {
             <p className="room-intro-name">#{props.roomName}</p>
             <p className="muted">
               This is the beginning of #{props.roomName}.
-              {messages.length === 0 && pending.length === 0 && ' No messages yet: say hello!'}
+              {messages.length === 0 && waiting.length === 0 && ' No messages yet: say hello!'}
             </p>
           </div>
         )}
@@ -119,12 +127,14 @@ export function MessageList(props: MessageListProps) {
             />
           ),
         )}
-        {pending.map((p) => (
+        {waiting.map((p) => (
           <PendingItem
             key={p.clientMsgId}
             pending={p}
             myName={me?.displayName ?? 'You'}
+            offline={props.offline ?? false}
             onRetry={props.onRetry}
+            onDiscard={props.onDiscard}
           />
         ))}
       </ol>

@@ -1,46 +1,30 @@
 import { useCallback } from 'react';
-import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { uuid } from '../../../utils/uuid';
-import { useAuth } from '../../auth/hooks/useAuth';
-import { noteMessageInRooms } from '../../rooms/api/cache';
-import { outboxKey, postMessage } from '../api/messages';
-import { putPending, upsertMessage } from '../api/cache';
+import { useQuery } from '@tanstack/react-query';
+import { outboxKey } from '../api/messages';
 import type { PendingMessage } from '../api/cache';
+import { useOutbox } from '../outbox/OutboxProvider';
 
 /**
- * Optimistic send: the message shows at once as pending, is posted with its `clientMsgId` (so a retry can
- * never duplicate it), and stays visible as failed with a retry when the server cannot be reached.
+ * Sending through the outbox: a message is stored in the browser the moment it is typed, shows as
+ * sending, and goes out (with its `clientMsgId`, so the server stores it once) as soon as it can.
  */
 export function useSendMessage(roomId: string) {
-  const queryClient = useQueryClient();
-  const { user } = useAuth();
-  const userId = user?.id;
-
-  const deliver = useCallback(
-    async (pending: PendingMessage) => {
-      putPending(queryClient, { ...pending, status: 'sending' });
-      try {
-        const message = await postMessage(pending.roomId, pending.body, pending.clientMsgId);
-        upsertMessage(queryClient, message);
-        noteMessageInRooms(queryClient, message, userId);
-      } catch (error) {
-        console.warn('message not sent', error);
-        putPending(queryClient, { ...pending, status: 'failed' });
-      }
-    },
-    [queryClient, userId],
-  );
+  const outbox = useOutbox();
 
   const send = useCallback(
-    (body: string) =>
-      deliver({ clientMsgId: uuid(), roomId, body, createdAt: new Date().toISOString(), status: 'sending' }),
-    [deliver, roomId],
+    async (body: string) => {
+      if (!outbox) throw new Error('signed out: no outbox to send from');
+      await outbox.enqueue(roomId, body);
+    },
+    [outbox, roomId],
   );
+  const retry = useCallback((pending: PendingMessage) => outbox?.retry(pending.clientMsgId), [outbox]);
+  const discard = useCallback((pending: PendingMessage) => outbox?.discard(pending.clientMsgId), [outbox]);
 
-  return { send, retry: deliver };
+  return { send, retry, discard };
 }
 
-/** Messages of this tab not yet confirmed, in the order they were typed. */
+/** The user's messages for this room not yet confirmed, in the order they were typed. */
 export function usePendingMessages(roomId: string): PendingMessage[] {
   const { data } = useQuery<PendingMessage[]>({
     queryKey: outboxKey(roomId),

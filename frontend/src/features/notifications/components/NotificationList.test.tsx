@@ -45,6 +45,29 @@ describe('NotificationList', () => {
     );
   });
 
+  it('shows as read what another tab or reading the room cleared (notification.read)', async () => {
+    const [seen, other] = [
+      aNotification({ preview: 'seen in the room' }),
+      aNotification({ preview: 'not yet' }),
+    ];
+    const { sockets } = setup([seen, other]);
+    await screen.findByText('seen in the room');
+    const socket = sockets.last();
+    socket.open();
+    socket.receive({ type: 'ready', user: aProfile(), sessionId: crypto.randomUUID() });
+    await waitFor(() =>
+      expect(screen.getByRole('link', { name: /^Notifications/ })).toHaveAccessibleName(
+        'Notifications, 2 unread',
+      ),
+    );
+    socket.receive({ type: 'notification.read', ids: [seen.id] });
+    await waitFor(() =>
+      expect(screen.getByRole('link', { name: /^Notifications/ })).toHaveAccessibleName(
+        'Notifications, 1 unread',
+      ),
+    );
+  });
+
   it('marks all read', async () => {
     const { server } = setup([aNotification(), aNotification()]);
     const button = await screen.findByRole('button', { name: 'Mark all read' });

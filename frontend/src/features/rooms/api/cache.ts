@@ -1,6 +1,7 @@
 import type { QueryClient } from '@tanstack/react-query';
 import type { Message } from '@messaging-app/shared';
-import { roomsKey } from './rooms';
+import { messagesKey } from '../../messages/api/messages';
+import { leftRoomsKey, participantsKey, roomKey, roomsKey } from './rooms';
 import type { RoomsData } from './rooms';
 
 /** A new message in a room: it becomes the room's last message and, from someone else, unread. */
@@ -49,4 +50,22 @@ export function dropRoom(queryClient: QueryClient, roomId: string): void {
   queryClient.setQueryData<RoomsData>(roomsKey, (data) =>
     data ? { rooms: data.rooms.filter((room) => room.id !== roomId) } : data,
   );
+}
+
+/**
+ * The user left the room, or was removed: it goes from the sidebar and everything of it stops, first
+ * of all the fetches a room view still on screen would make (they would answer 404 for a private room).
+ */
+export function forgetRoom(queryClient: QueryClient, roomId: string): void {
+  queryClient.setQueryData<string[]>(leftRoomsKey, (left = []) =>
+    left.includes(roomId) ? left : [...left, roomId],
+  );
+  for (const key of [participantsKey(roomId), roomKey(roomId), messagesKey(roomId)])
+    void queryClient.cancelQueries({ queryKey: key });
+  dropRoom(queryClient, roomId);
+}
+
+/** The user is in the room again (rejoined, added back). */
+export function rememberRoom(queryClient: QueryClient, roomId: string): void {
+  queryClient.setQueryData<string[]>(leftRoomsKey, (left) => left?.filter((id) => id !== roomId));
 }

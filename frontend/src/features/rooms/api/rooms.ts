@@ -4,6 +4,8 @@ import { call } from '../../../utils/api';
 export const roomsKey = ['rooms'] as const;
 export const roomKey = (roomId: string) => ['room', roomId] as const;
 export const participantsKey = (roomId: string) => ['participants', roomId] as const;
+/** Rooms this tab saw the user leave (or be removed from): nothing of theirs is fetched any more. */
+export const leftRoomsKey = ['left-rooms'] as const;
 export const discoverKey = (q: string) => ['discover', q] as const;
 export const userSearchKey = (q: string) => ['userSearch', q] as const;
 

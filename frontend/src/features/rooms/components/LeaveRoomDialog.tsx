@@ -2,7 +2,7 @@ import { useNavigate } from 'react-router';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { Dialog } from '../../../components/Dialog';
 import { leaveRoom, participantsKey, roomKey } from '../api/rooms';
-import { dropRoom } from '../api/cache';
+import { forgetRoom } from '../api/cache';
 import { FormError } from '../../../components/FormError';
 
 /** The confirm step before leaving: a private room cannot be rejoined without a new invite. */
@@ -20,9 +20,10 @@ export function LeaveRoomDialog({
   const leave = useMutation({
     mutationFn: () => leaveRoom(roomId),
     onSuccess: async () => {
-      // Away from the room first: a room view still on screen would refetch a room I may no longer see.
+      // Nothing of the room is fetched from now on (the socket's member.left may have said so already),
+      // then away from it.
+      forgetRoom(queryClient, roomId);
       await navigate('/');
-      dropRoom(queryClient, roomId);
       queryClient.removeQueries({ queryKey: participantsKey(roomId) });
       queryClient.removeQueries({ queryKey: roomKey(roomId) });
     },

@@ -53,13 +53,30 @@ const findLog = () => screen.findByRole('log', { name: 'Messages in general' });
 describe('Room', () => {
   it('shows the header, the members with their status, and the history', async () => {
     const { room, handlers } = roomWith([aMessage('', 2, { sender: ada, body: 'hello there' })]);
-    renderApp({ me, route: `/rooms/${room.id}`, handlers });
+    const { sockets } = renderApp({ me, route: `/rooms/${room.id}`, handlers });
     expect(await screen.findByRole('heading', { name: 'general' })).toBeInTheDocument();
     expect(await within(await findLog()).findByText('hello there')).toBeInTheDocument();
-    await userEvent.click(await screen.findByRole('button', { name: /1 member/ }));
+    const socket = sockets.last();
+    socket.open();
+    socket.receive({ type: 'ready', user: me, sessionId: crypto.randomUUID() });
+    await userEvent.click(await screen.findByRole('button', { name: /· 1 online/ }));
     const members = screen.getByRole('list', { name: 'Members' });
     expect(within(members).getByText('Ada')).toBeInTheDocument();
     expect(within(members).getByLabelText('online')).toBeInTheDocument();
+  });
+
+  it('claims nobody is online while its own socket is down', async () => {
+    const { room, handlers } = roomWith([]);
+    const { sockets } = renderApp({ me, route: `/rooms/${room.id}`, handlers });
+    const socket = sockets.last();
+    socket.open();
+    socket.receive({ type: 'ready', user: me, sessionId: crypto.randomUUID() });
+    await screen.findByRole('button', { name: /1 online/ });
+    socket.drop();
+    await userEvent.click(await screen.findByRole('button', { name: /· presence unknown/ }));
+    const members = screen.getByRole('list', { name: 'Members' });
+    expect(within(members).queryByLabelText('online')).toBeNull();
+    expect(within(members).getByLabelText('status unknown')).toBeInTheDocument();
   });
 
   it('sends on Enter with a clientMsgId, breaks the line on Shift+Enter', async () => {
@@ -78,29 +95,68 @@ describe('Room', () => {
     await waitFor(() => expect(within(log()).queryByText('(sending)')).toBeNull());
   });
 
-  it('keeps a failed message visible and retries it with the same clientMsgId', async () => {
-    let fail = true;
+  it('keeps a message the server cannot take yet queued, and sends it with the same clientMsgId when the socket is back', async () => {
+    let down = true;
     const { room, handlers } = roomWith([]);
     const send = handlers.sendMessage;
     if (!send) throw new Error('roomWith defines sendMessage');
-    const { server } = renderApp({
+    const { server, sockets } = renderApp({
       me,
       route: `/rooms/${room.id}`,
       handlers: {
         ...handlers,
-        sendMessage: (request) => (fail ? problem(503, 'unavailable', 'try later') : send(request)),
+        sendMessage: (request) => (down ? problem(503, 'unavailable', 'try later') : send(request)),
       },
     });
     await screen.findByText(/No messages yet: say hello!/);
     await userEvent.type(composer(), 'are you there?{Enter}');
-    expect(await screen.findByRole('alert')).toHaveTextContent('Not sent.');
-    fail = false;
-    await userEvent.click(screen.getByRole('button', { name: 'Retry' }));
-    await waitFor(() => expect(screen.queryByRole('alert')).toBeNull());
+    await waitFor(() => expect(server.callsTo('sendMessage')).toHaveLength(1));
+    // Not failed: still there, waiting for the connection, with nothing to click.
     expect(within(log()).getByText('are you there?')).toBeInTheDocument();
+    expect(within(log()).getByText('Waiting for the connection…')).toBeInTheDocument();
+    expect(screen.queryByRole('alert')).toBeNull();
+    down = false;
+    const socket = sockets.last();
+    socket.open();
+    socket.receive({ type: 'ready', user: me, sessionId: crypto.randomUUID() });
+    await waitFor(() => expect(within(log()).queryByText('(sending)')).toBeNull());
+    await waitFor(() => expect(within(log()).queryByText('Waiting for the connection…')).toBeNull());
+    expect(within(log()).getAllByText('are you there?')).toHaveLength(1);
     const ids = server.callsTo('sendMessage').map((c) => (c.body as SendMessageBody).clientMsgId);
     expect(ids).toHaveLength(2);
     expect(ids[0]).toBe(ids[1]);
+  });
+
+  it('shows why the server refused a message for good, with Retry and Delete', async () => {
+    const { room, handlers } = roomWith([]);
+    const { server } = renderApp({
+      me,
+      route: `/rooms/${room.id}`,
+      handlers: { ...handlers, sendMessage: () => problem(403, 'forbidden', 'join the room first') },
+    });
+    await screen.findByText(/No messages yet: say hello!/);
+    await userEvent.type(composer(), 'let me in{Enter}');
+    expect(await screen.findByRole('alert')).toHaveTextContent('Not sent: join the room first');
+    await userEvent.click(screen.getByRole('button', { name: 'Retry' }));
+    await waitFor(() => expect(server.callsTo('sendMessage')).toHaveLength(2));
+    expect(await screen.findByRole('alert')).toHaveTextContent('Not sent: join the room first');
+    await userEvent.click(screen.getByRole('button', { name: 'Delete' }));
+    await waitFor(() => expect(within(log()).queryByText('let me in')).toBeNull());
+    expect(screen.queryByRole('alert')).toBeNull();
+  });
+
+  it("keeps each room's unsent text across a reload", async () => {
+    const { room, handlers } = roomWith([]);
+    const first = renderApp({ me, route: `/rooms/${room.id}`, handlers });
+    await screen.findByText(/No messages yet: say hello!/);
+    await userEvent.type(composer(), 'half a thought');
+    first.unmount();
+    renderApp({ me, route: `/rooms/${room.id}`, handlers });
+    await screen.findByText(/No messages yet: say hello!/);
+    expect(composer()).toHaveValue('half a thought');
+    await userEvent.type(composer(), '{Enter}');
+    expect(composer()).toHaveValue('');
+    expect(localStorage.getItem(`messaging-app.draft.${me.id}.${room.id}`)).toBeNull();
   });
 
   it('shows a message that arrives over the socket and marks it read', async () => {

@@ -11,7 +11,9 @@ import { usePendingMessages, useSendMessage } from '../../messages/hooks/useSend
 import { useMarkRead } from '../../messages/hooks/useMarkRead';
 import { useNewDivider } from '../../messages/hooks/useNewDivider';
 import { useSendTyping, useTypingUsers } from '../../messages/hooks/useTyping';
-import { fetchRoom, roomKey } from '../api/rooms';
+import { draftKey } from '../../messages/hooks/useDraft';
+import { useSocketStatus } from '../../../hooks/useWebSocket';
+import { fetchRoom, leftRoomsKey, roomKey } from '../api/rooms';
 import { useRooms } from '../hooks/useRooms';
 import { RoomHeader } from './RoomHeader';
 import { JoinRoomPrompt } from './JoinRoomPrompt';
@@ -21,7 +23,8 @@ function RoomChat({ room, highlightId }: { room: MyRoom; highlightId: string | n
   const [atBottom, setAtBottom] = useState(true);
   const history = useMessages(room.id);
   const pending = usePendingMessages(room.id);
-  const { send, retry } = useSendMessage(room.id);
+  const { send, retry, discard } = useSendMessage(room.id);
+  const offline = useSocketStatus() !== 'open';
   const typingUsers = useTypingUsers(room.id, user?.id);
   const sendTyping = useSendTyping(room.id);
   const messages = useMemo(() => history.data?.pages.flatMap((page) => page.messages) ?? [], [history.data]);
@@ -57,6 +60,8 @@ function RoomChat({ room, highlightId }: { room: MyRoom; highlightId: string | n
           loadingOlder={isFetchingPreviousPage}
           onLoadOlder={loadOlder}
           onRetry={(p) => void retry(p)}
+          onDiscard={(p) => void discard(p)}
+          offline={offline}
           onAtBottomChange={setAtBottom}
           highlightId={highlightId}
         />
@@ -64,9 +69,10 @@ function RoomChat({ room, highlightId }: { room: MyRoom; highlightId: string | n
       <TypingIndicator users={typingUsers} />
       <Composer
         roomName={room.name}
+        draftKey={user ? draftKey(user.id, room.id) : null}
         onSend={(body) => {
           sendTyping.sent();
-          void send(body);
+          return send(body);
         }}
         onTyping={sendTyping.typing}
       />
@@ -74,16 +80,35 @@ function RoomChat({ room, highlightId }: { room: MyRoom; highlightId: string | n
   );
 }
 
+/** Rooms this tab saw the user leave: their view fetches nothing more. */
+function useLeftRooms(): string[] {
+  return useQuery<string[]>({
+    queryKey: leftRoomsKey,
+    queryFn: () => [],
+    initialData: [],
+    staleTime: Infinity,
+    gcTime: Infinity,
+  }).data;
+}
+
 function RoomView({ roomId, highlightId }: { roomId: string; highlightId: string | null }) {
   const rooms = useRooms();
   const mine = rooms.data?.rooms.find((r) => r.id === roomId);
+  const left = useLeftRooms().includes(roomId);
   const other = useQuery({
     queryKey: roomKey(roomId),
     queryFn: () => fetchRoom(roomId),
-    enabled: rooms.isSuccess && !mine,
+    enabled: rooms.isSuccess && !mine && !left,
     retry: false,
   });
   const room = mine ?? other.data;
+  if (left && !mine) {
+    return (
+      <section className="room">
+        <p className="room-loading">You are no longer in this room.</p>
+      </section>
+    );
+  }
   if (!room) {
     const missing = rooms.isError || other.isError;
     return (

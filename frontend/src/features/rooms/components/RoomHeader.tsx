@@ -33,9 +33,12 @@ export function RoomHeader({ room, member }: { room: Room; member: boolean }) {
   const { user } = useAuth();
   const connected = useSocketStatus() === 'open';
   // I am online by definition while my socket is up, even if the list was fetched a moment before it was.
-  const list = (participants.data?.participants ?? []).map((p) =>
-    p.user.id === user?.id && connected ? { ...p, online: true } : p,
-  );
+  // While it is down we know nothing about anyone: nobody is shown online (the list is refetched on
+  // reconnect, since presence changes are not replayed).
+  const list = (participants.data?.participants ?? []).map((p) => ({
+    ...p,
+    online: connected && (p.online || p.user.id === user?.id),
+  }));
   const online = list.filter((p) => p.online).length;
 
   return (
@@ -60,7 +63,7 @@ export function RoomHeader({ room, member }: { room: Room; member: boolean }) {
             onClick={() => setOpen(!open)}
           >
             {list.length} {list.length === 1 ? 'member' : 'members'}
-            <span className="muted"> · {online} online</span>
+            <span className="muted">{connected ? ` · ${online} online` : ' · presence unknown'}</span>
           </button>
           {open && (
             <ul id="member-list" className="member-list" aria-label="Members">
@@ -71,7 +74,7 @@ export function RoomHeader({ room, member }: { room: Room; member: boolean }) {
                   <span className="muted small">@{p.user.username}</span>
                   <span
                     className={p.online ? 'presence online' : 'presence'}
-                    aria-label={p.online ? 'online' : 'offline'}
+                    aria-label={connected ? (p.online ? 'online' : 'offline') : 'status unknown'}
                   />
                 </li>
               ))}
