@@ -131,6 +131,27 @@ describe('SocketClient', () => {
     expect(socket.sentOfType('subscribe')).toHaveLength(3);
   });
 
+  it("waits the server's retryAfterMs, and resubscribes a room whose live stream the server ended", () => {
+    const s = setup();
+    s.client.subscribe(roomId, 3);
+    s.client.start();
+    const socket = connect(s);
+    socket.receive({ type: 'subscribed', roomId, lastSeq: 3 });
+    socket.receive(event(4));
+    socket.receive({
+      type: 'error',
+      code: 'unavailable',
+      message: 'history is unavailable; subscribe again',
+      ref: roomId,
+      roomId,
+      retryAfterMs: 5_000,
+    });
+    vi.advanceTimersByTime(4_999);
+    expect(socket.sentOfType('subscribe')).toHaveLength(1);
+    vi.advanceTimersByTime(1);
+    expect(socket.sentOfType('subscribe').at(-1)).toEqual({ type: 'subscribe', roomId, afterSeq: 4 });
+  });
+
   it('does not ask again when the room refuses it', () => {
     const s = setup();
     s.client.subscribe(roomId, 3);

@@ -203,11 +203,15 @@ export class SocketClient {
         this.lastSeq.set(frame.roomId, frame.lastSeq);
         this.emit(frame);
         return;
-      case 'error':
-        if (frame.ref !== undefined && this.unanswered.has(frame.ref))
-          this.subscribeFailed(frame.ref, frame.code);
+      case 'error': {
+        // `roomId` says the socket is no longer subscribed to that room (older servers only answered a
+        // subscribe with `ref`): either way the room is asked for again, unless refused.
+        const lost =
+          frame.roomId ?? (frame.ref !== undefined && this.unanswered.has(frame.ref) ? frame.ref : null);
+        if (lost !== null && this.rooms.has(lost)) this.subscribeFailed(lost, frame.code, frame.retryAfterMs);
         this.emit(frame);
         return;
+      }
       default:
         if (isRoomEvent(frame)) this.handleRoomEvent(frame);
         else this.emit(frame);
@@ -269,23 +273,27 @@ export class SocketClient {
   }
 
   /**
-   * The server could not start the room's stream (its replay failed): ask again from the last seq
-   * held, with backoff, rather than sit on a room that never goes live. A refusal is final.
+   * The server could not start (or keep) the room's stream, e.g. its replay failed: ask again from the
+   * last seq held, after the server's `retryAfterMs` or our own backoff, rather than sit on a room that
+   * never goes live. A refusal is final.
    */
-  private subscribeFailed(roomId: string, code: string) {
-    const failures = this.unanswered.get(roomId) ?? 0;
+  private subscribeFailed(roomId: string, code: string, retryAfterMs: number | undefined) {
     if (code === 'forbidden' || code === 'not_found') {
       this.unanswered.delete(roomId);
       return;
     }
+    const failures = this.unanswered.get(roomId) ?? 0;
     this.unanswered.set(roomId, failures + 1);
     this.clearResubscribe(roomId);
     this.resubscribeTimers.set(
       roomId,
-      setTimeout(() => {
-        this.resubscribeTimers.delete(roomId);
-        if (this.ready && this.rooms.has(roomId)) this.sendSubscribe(roomId);
-      }, this.backoffDelay(failures)),
+      setTimeout(
+        () => {
+          this.resubscribeTimers.delete(roomId);
+          if (this.ready && this.rooms.has(roomId)) this.sendSubscribe(roomId);
+        },
+        Math.max(retryAfterMs ?? 0, this.backoffDelay(failures)),
+      ),
     );
   }
 
