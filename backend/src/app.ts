@@ -21,6 +21,7 @@ import { webClientPlugin } from './plugins/web-client.js';
 import { requestLogPlugin } from './plugins/request-log.js';
 import { authPlugin } from './plugins/auth.js';
 import { openapiPlugin } from './plugins/openapi.js';
+import { asyncapiPlugin } from './plugins/asyncapi.js';
 import { metricsPlugin } from './plugins/metrics.js';
 import { rateLimitPlugin } from './plugins/rate-limit.js';
 import { textGuardPlugin } from './plugins/text-guard.js';
@@ -128,6 +129,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     redis: deps.redis,
   });
   await server.register(openapiPlugin, { publicUrl: config.publicUrl });
+  await server.register(asyncapiPlugin, { publicUrl: config.publicUrl });
 
   const checks: ReadinessCheck[] = [
     {
