@@ -129,14 +129,14 @@ describe('Redis presence', () => {
     const one = createRedisPresence({ url: services.redis, prefix, log });
     const two = createRedisPresence({ url: services.redis, prefix, log });
     try {
-      await one.connected('u1');
-      await one.connected('u1');
-      await two.connected('u1');
+      await one.connected('u1', 's1');
+      await one.connected('u1', 's2');
+      await two.connected('u1', 's3');
       expect(await two.online(['u1', 'u2'])).toEqual(new Set(['u1']));
-      await one.disconnected('u1');
-      await one.disconnected('u1');
+      await one.disconnected('u1', 's1');
+      await one.disconnected('u1', 's2');
       expect(await one.online(['u1'])).toEqual(new Set(['u1']));
-      await two.disconnected('u1');
+      await two.disconnected('u1', 's3');
       expect(await one.online(['u1'])).toEqual(new Set());
     } finally {
       await one.close();
@@ -152,7 +152,7 @@ describe('Redis presence', () => {
     const holder = await startPresenceHolder(url, prefix, 'u1', 400);
     const survivor = createRedisPresence({ url, prefix, log, ttlMs: 400 });
     try {
-      await survivor.connected('u2');
+      await survivor.connected('u2', 's2');
       expect(await survivor.online(['u1', 'u2'])).toEqual(new Set(['u1', 'u2']));
       // A crash: the holding process dies without removing its claim.
       await holder.stop('SIGKILL');

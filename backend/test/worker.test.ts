@@ -119,14 +119,14 @@ describe('the email worker', () => {
   it('sends nothing to a user who is online', async () => {
     const { owner, room, members } = await roomWith(1);
     const [bob] = members as [TestUser];
-    await app.ctx.presence.connected(bob.user.id);
+    await app.ctx.presence.connected(bob.user.id, 'socket-of-bob');
     try {
       await postMessage(app.server, owner, room.id, `@${bob.user.username} are you there`);
       const [report] = await reportsFor(bob, 1);
       expect(outcomeOf(report)).toEqual({ sent: 0, skipped: 'online' });
       expect(sink.to(bob.user.email)).toHaveLength(0);
     } finally {
-      await app.ctx.presence.disconnected(bob.user.id);
+      await app.ctx.presence.disconnected(bob.user.id, 'socket-of-bob');
     }
   });
 

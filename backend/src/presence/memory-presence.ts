@@ -1,22 +1,43 @@
+import { LocalSockets } from './local-sockets.js';
+import { defaultPresenceTtlMs } from './presence.js';
 import type { Presence } from './presence.js';
 
-/** The embedded presence: socket counts per user in this process. */
-export function createMemoryPresence(): Presence {
-  const sockets = new Map<string, number>();
+export interface MemoryPresenceOptions {
+  /** How long a closed socket is remembered (so a late `connected` of it is ignored). */
+  ttlMs?: number;
+}
+
+/**
+ * The embedded presence: one entry per socket in this process, with the same rules as the Redis one
+ * (per socket, a socket closed before it was announced never counts). Every socket is local, so
+ * nothing needs a heartbeat: an entry lives exactly as long as its socket.
+ */
+export function createMemoryPresence(options: MemoryPresenceOptions = {}): Presence {
+  const ttlMs = options.ttlMs ?? defaultPresenceTtlMs;
+  const sockets = new LocalSockets(ttlMs);
+  const byUser = new Map<string, Set<string>>();
+  const sweeper = setInterval(() => sockets.sweep(), ttlMs);
+  sweeper.unref();
   return {
-    async connected(userId) {
-      sockets.set(userId, (sockets.get(userId) ?? 0) + 1);
+    async connected(userId, socketId) {
+      if (!sockets.open(userId, socketId)) return;
+      let own = byUser.get(userId);
+      if (!own) byUser.set(userId, (own = new Set()));
+      own.add(socketId);
     },
-    async disconnected(userId) {
-      const left = (sockets.get(userId) ?? 0) - 1;
-      if (left > 0) sockets.set(userId, left);
-      else sockets.delete(userId);
+    async disconnected(userId, socketId) {
+      if (!sockets.close(socketId)) return;
+      const own = byUser.get(userId);
+      own?.delete(socketId);
+      if (own?.size === 0) byUser.delete(userId);
     },
     async online(userIds) {
-      return new Set(userIds.filter((id) => sockets.has(id)));
+      return new Set(userIds.filter((id) => byUser.has(id)));
     },
     async close() {
+      clearInterval(sweeper);
       sockets.clear();
+      byUser.clear();
     },
   };
 }

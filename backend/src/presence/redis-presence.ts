@@ -1,13 +1,14 @@
-import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
+import { defaultPresenceTtlMs } from './presence.js';
 import type { Presence } from './presence.js';
+import { LocalSockets } from './local-sockets.js';
 
 export interface RedisPresenceOptions {
   url: string;
   prefix: string;
   log: Logger;
-  /** How long an instance's claim lives without a refresh: a crashed instance's users expire after it. */
+  /** How long a socket's entry lives without a heartbeat: a crashed instance's sockets expire after it. */
   ttlMs?: number;
 }
 
@@ -16,27 +17,31 @@ export interface RedisPresence extends Presence {
 }
 
 /**
- * Presence across instances. Each user has a sorted set of the instances holding a socket of theirs,
- * scored by when that claim expires; a user is online while some claim is in the future. Each
- * instance refreshes its claims on a heartbeat (a third of the TTL), so when one crashes its users go
- * offline by themselves once the TTL passes. Socket counts per user stay in this process.
+ * Presence across instances, one entry per socket. Each user has a sorted set of their sockets on
+ * every instance, scored by when the entry expires; a user is online while some entry is in the
+ * future. Each instance renews its own sockets' entries on a heartbeat (a third of the TTL), so the
+ * sockets of a crashed instance expire by themselves once the TTL passes. A socket's entry is added
+ * and removed by this instance's one connection, in call order; a socket that closed before it was
+ * announced is never added (see `LocalSockets`), and an entry nobody renews cannot outlive the TTL.
  */
 export function createRedisPresence(options: RedisPresenceOptions): RedisPresence {
-  const instance = randomUUID();
-  const ttlMs = options.ttlMs ?? 30_000;
+  const ttlMs = options.ttlMs ?? defaultPresenceTtlMs;
   const redis = new Redis(options.url, { retryStrategy: (times) => Math.min(50 * times, 1000) });
   let closing = false;
   redis.on('error', (error: Error) => {
     if (!closing) options.log.warn({ err: error }, 'redis presence connection error');
   });
-  const sockets = new Map<string, number>();
+  const sockets = new LocalSockets(ttlMs);
   const key = (userId: string) => `${options.prefix}:presence:${userId}`;
 
-  const claim = async (userIds: Iterable<string>) => {
-    const until = Date.now() + ttlMs;
+  const renew = async (entries: Iterable<[string, string]>) => {
+    const now = Date.now();
+    const until = now + ttlMs;
     const batch = redis.pipeline();
-    for (const userId of userIds) {
-      batch.zadd(key(userId), until, instance);
+    for (const [socketId, userId] of entries) {
+      batch.zadd(key(userId), until, socketId);
+      // Entries of sockets whose instance died: gone from the count already, now from the set.
+      batch.zremrangebyscore(key(userId), '-inf', now);
       batch.pexpire(key(userId), ttlMs);
     }
     if (batch.length > 0) await batch.exec();
@@ -44,10 +49,11 @@ export function createRedisPresence(options: RedisPresenceOptions): RedisPresenc
 
   const heartbeat = setInterval(
     () => {
-      claim(sockets.keys()).catch((error: unknown) => {
+      sockets.sweep();
+      renew(sockets.entries()).catch((error: unknown) => {
         options.log.warn(
           { err: error },
-          'presence heartbeat failed; claims expire unless the next one succeeds',
+          'presence heartbeat failed; entries expire unless the next one succeeds',
         );
       });
     },
@@ -56,19 +62,14 @@ export function createRedisPresence(options: RedisPresenceOptions): RedisPresenc
   heartbeat.unref();
 
   return {
-    async connected(userId) {
-      const count = (sockets.get(userId) ?? 0) + 1;
-      sockets.set(userId, count);
-      if (count === 1) await claim([userId]);
+    async connected(userId, socketId) {
+      if (!sockets.open(userId, socketId)) return;
+      await renew([[socketId, userId]]);
     },
-    async disconnected(userId) {
-      const left = (sockets.get(userId) ?? 0) - 1;
-      if (left > 0) {
-        sockets.set(userId, left);
-        return;
-      }
-      sockets.delete(userId);
-      await redis.zrem(key(userId), instance);
+    async disconnected(userId, socketId) {
+      sockets.close(socketId);
+      // Also when it was never announced here: harmless, and it removes an entry a reordered add left.
+      await redis.zrem(key(userId), socketId);
     },
     async online(userIds) {
       if (userIds.length === 0) return new Set();
@@ -90,11 +91,11 @@ export function createRedisPresence(options: RedisPresenceOptions): RedisPresenc
     async close() {
       closing = true;
       clearInterval(heartbeat);
-      const mine = [...sockets.keys()];
+      const mine = [...sockets.entries()];
       sockets.clear();
       if (mine.length > 0 && redis.status === 'ready') {
         const batch = redis.pipeline();
-        for (const userId of mine) batch.zrem(key(userId), instance);
+        for (const [socketId, userId] of mine) batch.zrem(key(userId), socketId);
         await batch.exec();
       }
       redis.disconnect();

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { WebSocket } from 'ws';
 import type { ErrorCode, Profile, ServerFrame, User } from '@messaging-app/shared';
 import type { RateLimits } from '../ratelimit/settings.js';
@@ -14,6 +15,8 @@ export interface Identity {
 
 /** One socket: who it is (once authenticated), the rooms it follows, and its output. */
 export class Connection {
+  /** Unique to this socket: its presence entry's name. */
+  readonly id = randomUUID();
   identity: Identity | undefined;
   readonly streams = new Map<string, RoomStream>();
   readonly frames: { allow(): boolean };

@@ -36,10 +36,13 @@ export class Hub {
     if (pendingOffline) clearTimeout(pendingOffline);
     this.offlineTimers.delete(userId);
     const first = own.size === 1 && !pendingOffline;
+    // Both questions leave now, in this order, on one connection: a close of this socket that comes
+    // next removes its presence entry after this adds it, never before.
+    const wasOnline = first ? this.ctx.presence.online([userId]) : undefined;
+    const announced = this.ctx.presence.connected(userId, connection.id);
     this.track(async () => {
-      const wasOnline = first ? (await this.ctx.presence.online([userId])).has(userId) : true;
-      await this.ctx.presence.connected(userId);
-      if (!wasOnline) await announcePresence(this.ctx, userId, 'online');
+      const [before] = await Promise.all([wasOnline, announced]);
+      if (before && !before.has(userId)) await announcePresence(this.ctx, userId, 'online');
     });
   }
 
@@ -53,8 +56,9 @@ export class Hub {
     own?.delete(connection);
     const last = own !== undefined && own.size === 0;
     if (last) this.byUser.delete(userId);
+    const gone = this.ctx.presence.disconnected(userId, connection.id);
     this.track(async () => {
-      await this.ctx.presence.disconnected(userId);
+      await gone;
       if (!last) return;
       const timer = setTimeout(() => {
         this.offlineTimers.delete(userId);

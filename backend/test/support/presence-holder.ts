@@ -9,6 +9,6 @@ const [url, prefix, userId, ttl] = process.argv.slice(2);
 if (!url || !prefix || !userId || !ttl)
   throw new Error('usage: presence-holder <redisUrl> <prefix> <userId> <ttlMs>');
 const presence = createRedisPresence({ url, prefix, log: pino({ level: 'silent' }), ttlMs: Number(ttl) });
-await presence.connected(userId);
+await presence.connected(userId, `holder-${process.pid}`);
 process.stdout.write('holding\n');
 setInterval(() => undefined, 60_000);
