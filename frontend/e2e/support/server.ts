@@ -11,7 +11,19 @@ const repoRoot = resolve(frontendDir, '..');
 
 export interface RunningServer {
   url: string;
+  /** The server's data directory: PGlite's files, and the embedded mailer's `mail/*.eml`. */
+  dataDir: string;
+  /** Stops the process (SIGTERM) and keeps its data, port and bundle for `restart()`. */
+  halt(): Promise<void>;
+  /** Starts it again on the same port with the same data, and waits until it is ready. */
+  restart(): Promise<void>;
+  /** Stops it for good and deletes its data. */
   stop(): Promise<void>;
+}
+
+export interface ServerOptions {
+  /** Extra environment, e.g. a different `EMAIL_DELAY`. */
+  env?: Record<string, string>;
 }
 
 function run(command: string, args: string[], cwd: string): Promise<void> {
@@ -65,9 +77,10 @@ async function waitReady(url: string, child: ChildProcess, timeoutMs: number): P
  * Builds the bundle into a temporary folder and starts the real server (role `all`, embedded defaults:
  * PGlite, in-process bus and queue, mail to files) on a free port, serving that bundle.
  */
-export async function startServer(): Promise<RunningServer> {
+export async function startServer(options: ServerOptions = {}): Promise<RunningServer> {
   const work = mkdtempSync(join(tmpdir(), 'messaging-e2e-'));
   const dist = join(work, 'dist');
+  const dataDir = join(work, 'data');
   await run(
     process.execPath,
     [
@@ -88,7 +101,7 @@ export async function startServer(): Promise<RunningServer> {
     HOME: process.env.HOME,
     PORT: String(port),
     HOST: '127.0.0.1',
-    DATA_DIR: join(work, 'data'),
+    DATA_DIR: dataDir,
     NODE_ENV: 'test',
     EMAIL_DELAY: '0.2',
     LOG_LEVEL: 'warn',
@@ -97,36 +110,53 @@ export async function startServer(): Promise<RunningServer> {
     RATE_LIMIT_MESSAGES_PER_SECOND: '1000',
     RATE_LIMIT_MESSAGE_BURST: '1000',
     RATE_LIMIT_REGISTER_PER_IP_PER_HOUR: '1000',
+    ...options.env,
   };
-  const child = spawn(
-    process.execPath,
-    ['--conditions=source', '--import', 'tsx', 'backend/src/main.ts', 'all'],
-    {
-      cwd: repoRoot,
-      env,
-      stdio: ['ignore', 'ignore', 'inherit'],
-    },
-  );
+  let child: ChildProcess | null = null;
   let stopping = false;
-  child.once('exit', (code, signal) => {
-    // A crash mid-suite otherwise shows up only as every later test failing to connect.
-    if (!stopping) console.error(`the e2e server exited unexpectedly (code ${code}, signal ${signal})`);
-  });
+
+  async function spawnReady(): Promise<void> {
+    stopping = false;
+    const started = spawn(
+      process.execPath,
+      ['--conditions=source', '--import', 'tsx', 'backend/src/main.ts', 'all'],
+      { cwd: repoRoot, env, stdio: ['ignore', 'ignore', 'inherit'] },
+    );
+    child = started;
+    started.once('exit', (code, signal) => {
+      // A crash mid-suite otherwise shows up only as every later test failing to connect.
+      if (!stopping) console.error(`the e2e server exited unexpectedly (code ${code}, signal ${signal})`);
+    });
+    // Generous: a start on a busy two-core machine has taken over a minute (tsx, PGlite, migrations).
+    await waitReady(url, started, 150_000);
+  }
+
+  async function halt(): Promise<void> {
+    stopping = true;
+    const running = child;
+    child = null;
+    if (!running) return;
+    running.kill('SIGTERM');
+    await exited(running);
+  }
+
   try {
-    await waitReady(url, child, 90_000);
+    await spawnReady();
   } catch (error) {
     stopping = true;
-    child.kill('SIGKILL');
-    await exited(child);
+    const running = child as ChildProcess | null;
+    running?.kill('SIGKILL');
+    if (running) await exited(running);
     rmSync(work, { recursive: true, force: true });
     throw error;
   }
   return {
     url,
+    dataDir,
+    halt,
+    restart: spawnReady,
     async stop() {
-      stopping = true;
-      child.kill('SIGTERM');
-      await exited(child);
+      await halt();
       rmSync(work, { recursive: true, force: true });
     },
   };

@@ -1,0 +1,191 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import type { MessagePage, NotificationPage } from '@messaging-app/shared';
+import { startServer } from './support/server';
+import type { RunningServer } from './support/server';
+import { launchBrowser, openTab, screenshot, uniqueName } from './support/browser';
+import type { Tab } from './support/browser';
+
+let server: RunningServer;
+let browser: Browser;
+
+beforeAll(async () => {
+  server = await startServer({ env: { EMAIL_DELAY: '0.3' } });
+  browser = await launchBrowser();
+});
+
+afterEach(async () => {
+  await Promise.all(browser?.contexts().map((context) => context.close()) ?? []);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+const timeout = { timeout: 20_000 };
+// A restarted server needs its own start-up time, and the client's backoff may be at its 15 s cap.
+const afterRestart = { timeout: 120_000 };
+
+async function registerThrough(page: Page, username: string, displayName: string) {
+  await page.goto('/register');
+  await page.getByLabel('Username').fill(username);
+  await page.getByLabel('Email').fill(`${username}@example.test`);
+  await page.getByLabel('Display name (optional)').fill(displayName);
+  await page.getByLabel('Password', { exact: true }).fill('correct horse battery');
+  await page.getByRole('button', { name: 'Create account' }).click();
+  await page.getByRole('button', { name: 'Log out' }).waitFor(timeout);
+}
+
+function messages(page: Page) {
+  return page.getByRole('log', { name: /^Messages in/ });
+}
+
+async function send(page: Page, text: string) {
+  const box = page.getByRole('textbox', { name: /^Message #/ });
+  await box.fill(text);
+  await box.press('Enter');
+}
+
+/** Alice's public room with Bob in it, both looking at it; returns the room's id. */
+async function roomOfTwo(alice: Tab, bob: Tab, bobName: string): Promise<string> {
+  const roomName = uniqueName('outbox');
+  await registerThrough(alice.page, uniqueName('alice'), 'Alice Liddell');
+  await registerThrough(bob.page, bobName, 'Bob Builder');
+  await alice.page.getByRole('button', { name: 'Create room' }).click();
+  const dialog = alice.page.getByRole('dialog', { name: 'Create a room' });
+  await dialog.getByLabel('Name').fill(roomName);
+  await dialog.getByRole('button', { name: 'Create room' }).click();
+  await alice.page.getByRole('heading', { name: roomName }).waitFor(timeout);
+  const roomId = new URL(alice.page.url()).pathname.split('/').at(-1) ?? '';
+  await bob.page.goto(`/rooms/${roomId}`);
+  await bob.page.getByRole('button', { name: /^Join #/ }).click();
+  await bob.page.getByRole('textbox', { name: /^Message #/ }).waitFor(timeout);
+  await alice.page.getByRole('button', { name: /2 members/ }).waitFor(timeout);
+  return roomId;
+}
+
+/** Calls the API as the user signed in on this page (its token is in localStorage). */
+async function apiAs<T>(page: Page, path: string): Promise<T> {
+  return page.evaluate(async (url) => {
+    const raw = localStorage.getItem('messaging-app.session');
+    const token = raw ? (JSON.parse(raw) as { accessToken: string }).accessToken : '';
+    const res = await fetch(url, { headers: { authorization: `Bearer ${token}` } });
+    if (!res.ok) throw new Error(`${url} answered ${res.status}`);
+    return (await res.json()) as unknown;
+  }, path) as Promise<T>;
+}
+
+/** What a browser logs while its server is away: refused connections, nothing else. */
+function unexpectedErrors(tab: Tab): string[] {
+  return tab.errors.filter(
+    (e) => !/ERR_CONNECTION_REFUSED|WebSocket connection to .* failed|status of 503/.test(e),
+  );
+}
+
+/** The mails the embedded mailer has written so far, as raw text. */
+function mailsTo(address: string): string[] {
+  const dir = join(server.dataDir, 'mail');
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .filter((name) => name.endsWith('.eml'))
+    .map((name) => readFileSync(join(dir, name), 'utf8'))
+    .filter((mail) => mail.includes(address));
+}
+
+/** The mailer writes a file and announces it nowhere the test can hear: looking is the event. */
+async function firstMailTo(address: string, timeoutMs = 30_000): Promise<string[]> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const found = mailsTo(address);
+    if (found.length > 0) return found;
+    if (Date.now() > deadline) throw new Error(`no mail to ${address} after ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+describe('nothing typed is lost', () => {
+  it('messages typed while the server is down survive a reload and reach the other person once, in order', async () => {
+    const alice = await openTab(browser, server.url);
+    const bob = await openTab(browser, server.url);
+    const roomId = await roomOfTwo(alice, bob, uniqueName('bob'));
+    await send(alice.page, 'before the outage');
+    await messages(bob.page).getByText('before the outage').waitFor(timeout);
+
+    await server.halt();
+    await alice.page.getByRole('status').filter({ hasText: 'Reconnecting…' }).waitFor(timeout);
+    const typed = ['first while down', 'second while down', 'third while down'];
+    for (const text of typed) await send(alice.page, text);
+    for (const text of typed) await messages(alice.page).getByText(text).waitFor(timeout);
+    await messages(alice.page).getByText('Waiting for the connection…').first().waitFor(timeout);
+    // Half a thought stays in the composer too.
+    await alice.page.getByRole('textbox', { name: /^Message #/ }).fill('a draft, not sent');
+    await screenshot(alice.page, '20-outbox-waiting');
+
+    // The reload cannot even load the page while the server is down; the app is gone from the tab.
+    await expect(alice.page.reload()).rejects.toThrow(/ERR_CONNECTION_REFUSED/);
+    await server.restart();
+    await alice.page.goto(`/rooms/${roomId}`);
+
+    await messages(bob.page).getByText('third while down').waitFor(afterRestart);
+    await messages(alice.page)
+      .locator('.message.pending')
+      .first()
+      .waitFor({ state: 'detached', ...timeout });
+    expect(await alice.page.getByRole('textbox', { name: /^Message #/ }).inputValue()).toBe(
+      'a draft, not sent',
+    );
+    await screenshot(bob.page, '21-outbox-delivered');
+
+    const seenByBob = (await messages(bob.page).locator('.message-body').allTextContents()).filter((t) =>
+      t.endsWith('while down'),
+    );
+    expect(seenByBob).toEqual(typed);
+    const stored = await apiAs<MessagePage>(bob.page, `/api/rooms/${roomId}/messages?limit=100`);
+    expect(stored.messages.map((m) => m.body)).toEqual(['before the outage', ...typed]);
+    expect(unexpectedErrors(alice)).toEqual([]);
+    expect(unexpectedErrors(bob)).toEqual([]);
+  }, 300_000);
+
+  it('a mention read in the room is shown as read and never emailed', async () => {
+    const alice = await openTab(browser, server.url);
+    const bob = await openTab(browser, server.url);
+    const bobName = uniqueName('bob');
+    const roomId = await roomOfTwo(alice, bob, bobName);
+    const bobAddress = `${bobName}@example.test`;
+
+    // Bob reads the mention live in the room: his read marker passes it.
+    const marked = bob.page.waitForResponse(
+      (res) => res.url().endsWith(`/api/rooms/${roomId}/read`) && res.status() === 204,
+    );
+    await send(alice.page, `@${bobName} zebra`);
+    await messages(bob.page).getByText('zebra').waitFor(timeout);
+    await marked;
+    await bob.page.getByRole('link', { name: 'Notifications', exact: true }).waitFor(timeout);
+    const notifications = await apiAs<NotificationPage>(bob.page, '/api/notifications');
+    expect(notifications.unreadCount).toBe(0);
+    expect(notifications.notifications[0]?.readAt).not.toBeNull();
+    await bob.page.getByRole('link', { name: 'Notifications', exact: true }).click();
+    await bob.page.getByRole('button', { name: /Alice Liddell mentioned you/ }).waitFor(timeout);
+    expect(await bob.page.getByText('(unread)').count()).toBe(0);
+    await screenshot(bob.page, '22-mention-read-in-room');
+
+    // Bob goes away; once he is offline, a second mention is emailed, and it is the only one in it.
+    await alice.page.getByRole('button', { name: /2 members/ }).click();
+    await bob.context.close();
+    await alice.page
+      .getByRole('list', { name: 'Members' })
+      .getByRole('listitem')
+      .filter({ hasText: 'Bob Builder' })
+      .getByLabel('offline')
+      .waitFor(timeout);
+    await send(alice.page, `@${bobName} mango`);
+    const mails = await firstMailTo(bobAddress);
+    expect(mails).toHaveLength(1);
+    expect(mails[0]).toContain('mango');
+    expect(mails[0]).not.toContain('zebra');
+    expect(unexpectedErrors(alice)).toEqual([]);
+  });
+});
