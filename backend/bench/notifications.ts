@@ -17,6 +17,7 @@ import type { JobQueue } from '../src/queue/job-queue.js';
 import { createSmtpMailer } from '../src/mail/smtp-mailer.js';
 import { sendMessage } from '../src/services/messages/send-message.js';
 import type { AppContext } from '../src/services/context.js';
+import { createContext } from '../src/services/context.js';
 import { startWorker } from '../src/worker/worker.js';
 import { testConfig } from '../test/support/app.js';
 import { createTestDatabase } from '../test/support/database.js';
@@ -50,13 +51,13 @@ async function main() {
       })
     : createMemoryQueue();
   const mailer = createSmtpMailer({ url: sink.url, from: 'bench <bench@example.test>' });
-  const ctx: AppContext = {
+  const ctx: AppContext = createContext({
     config: testConfig({ emailDelayMs: 0 }),
     db: database.database.db,
     bus: createMemoryBus(),
     presence: createMemoryPresence(),
     log,
-  };
+  });
   try {
     const stamp = Date.now().toString(36);
     const [sender] = await ctx.db

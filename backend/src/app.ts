@@ -16,6 +16,7 @@ import type { Database } from './db/client.js';
 import type { Bus } from './bus/messages.js';
 import type { Presence } from './presence/presence.js';
 import type { AppContext } from './services/context.js';
+import { createContext } from './services/context.js';
 import { errorsPlugin } from './plugins/errors.js';
 import { webClientPlugin } from './plugins/web-client.js';
 import { requestLogPlugin } from './plugins/request-log.js';
@@ -26,7 +27,6 @@ import { metricsPlugin } from './plugins/metrics.js';
 import { rateLimitPlugin } from './plugins/rate-limit.js';
 import { textGuardPlugin } from './plugins/text-guard.js';
 import { jsonBodyPlugin } from './plugins/json-body.js';
-import { openLimiter } from './ratelimit/open.js';
 import { openCaches } from './cache/open.js';
 import { attachCaches } from './cache/caches.js';
 import { authRoutes } from './routes/auth.js';
@@ -88,13 +88,10 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   server.setValidatorCompiler(validatorCompiler);
   server.setSerializerCompiler(serializerCompiler);
 
-  const ctx: AppContext = {
-    config,
-    db: deps.database.db,
-    bus: deps.bus,
-    presence: deps.presence,
-    log: deps.logger,
-  };
+  const ctx: AppContext = createContext(
+    { config, db: deps.database.db, bus: deps.bus, presence: deps.presence, log: deps.logger },
+    deps.redis,
+  );
   let accepting = true;
 
   await server.register(errorsPlugin);
@@ -125,7 +122,6 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   attachCaches(ctx.db, openCaches(config.limits.cacheTtlSeconds, deps.redis));
   await server.register(rateLimitPlugin, {
     ctx,
-    limiter: openLimiter(config.limits, deps.redis),
     redis: deps.redis,
   });
   await server.register(openapiPlugin, { publicUrl: config.publicUrl });

@@ -13,7 +13,7 @@ export const cacheMisses = counter(
 /** Every argon2 verification done for a login: brute force shows up here. */
 export const passwordVerifications = counter(
   'messaging_login_password_verifications_total',
-  'Password verifications performed by login',
+  'Password verifications: logins and current-password checks of profile changes',
   [],
 );
 

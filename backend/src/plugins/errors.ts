@@ -41,7 +41,8 @@ function fromError(error: FastifyError | AppError | Error): {
   headers: Record<string, string>;
 } {
   if (error instanceof AppError) {
-    return { problem: problem(error.status, error.code, error.message), headers: error.headers };
+    const extra = error.errors.length > 0 ? { errors: error.errors } : {};
+    return { problem: problem(error.status, error.code, error.message, extra), headers: error.headers };
   }
   if (hasZodFastifySchemaValidationErrors(error)) {
     const errors = error.validation.map((v) => ({

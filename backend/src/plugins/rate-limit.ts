@@ -5,8 +5,6 @@ import type { Redis } from 'ioredis';
 import { api } from '@messaging-app/shared';
 import type { Limiter } from '../ratelimit/limiter.js';
 import { limitMessageSend, tooManyRequests } from '../ratelimit/limiter.js';
-import { admitLogin, reportLogin } from '../ratelimit/login-throttle.js';
-import { loginAccountKey } from '../ratelimit/login-account.js';
 import type { AppContext } from '../services/context.js';
 
 declare module 'fastify' {
@@ -17,8 +15,8 @@ declare module 'fastify' {
 }
 
 export interface RateLimitOptions {
+  /** Its `limiter` holds the process's limits. */
   ctx: AppContext;
-  limiter: Limiter;
   /** Shared counters for the general limits; in-process memory when absent. */
   redis?: Redis;
 }
@@ -39,10 +37,10 @@ const byIp = (request: FastifyRequest) => `ip:${request.ip}`;
  * WebSocket gateway shares. Every refusal is a 429 problem+json with Retry-After.
  */
 export const rateLimitPlugin = fp(
-  async (app: FastifyInstance, { ctx, limiter, redis }: RateLimitOptions) => {
+  async (app: FastifyInstance, { ctx, redis }: RateLimitOptions) => {
+    const limiter = ctx.limiter;
     const s = limiter.settings;
     app.decorate('limiter', limiter);
-    const loginScopes = new WeakMap<FastifyRequest, { scope: string; account: string }>();
 
     // Runs before @fastify/rate-limit's own onRoute hook (registered below), so it sees our configs.
     app.addHook('onRoute', (route) => {
@@ -68,18 +66,6 @@ export const rateLimitPlugin = fp(
           keyGenerator: byIp,
           hook: 'onRequest',
         };
-        appendHook(route, 'preHandler', async (request) => {
-          const account = await loginAccountKey(ctx.db, (request.body as { login: string }).login);
-          loginScopes.set(request, { scope: await admitLogin(limiter, account, request.ip), account });
-        });
-        appendHook(route, 'onSend', async (request, reply, payload) => {
-          const admitted = loginScopes.get(request);
-          const status = reply.statusCode;
-          if (admitted && (status === 200 || status === 401)) {
-            await reportLogin(limiter, admitted.scope, admitted.account, request.ip, status === 200);
-          }
-          return payload;
-        });
       } else if (is(api.sendMessage)) {
         appendHook(route, 'preHandler', async (request) => {
           if (request.caller) await limitMessageSend(limiter, request.caller.userId);

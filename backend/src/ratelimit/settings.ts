@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 
 /** Every limit, each configurable from the environment; defaults suit a small team server. */
@@ -21,6 +22,10 @@ export interface RateLimits {
   wsFrameBurst: number;
   /** Lifetime of membership and profile cache entries. */
   cacheTtlSeconds: number;
+  /** argon2 hashes and verifications running at once (a fair queue holds the rest): the cores. */
+  passwordWorkConcurrency: number;
+  /** Password checks one requester (user, or address before sign-in) may have waiting; more is a 429. */
+  passwordWorkQueuePerRequester: number;
 }
 
 const positive = z.coerce.number().positive();
@@ -40,6 +45,8 @@ const LimitEnv = z.object({
   RATE_LIMIT_WS_FRAMES_PER_SECOND: positive.default(20),
   RATE_LIMIT_WS_FRAME_BURST: count.default(60),
   CACHE_TTL_SECONDS: count.default(300),
+  PASSWORD_WORK_CONCURRENCY: count.default(availableParallelism()),
+  PASSWORD_WORK_QUEUE_PER_REQUESTER: count.default(4),
 });
 
 /** Parses the limit settings; throws a message naming the variable when one is invalid. */
@@ -64,5 +71,7 @@ export function rateLimitsFromEnv(source: NodeJS.ProcessEnv): RateLimits {
     wsFramesPerSecond: e.RATE_LIMIT_WS_FRAMES_PER_SECOND,
     wsFrameBurst: e.RATE_LIMIT_WS_FRAME_BURST,
     cacheTtlSeconds: e.CACHE_TTL_SECONDS,
+    passwordWorkConcurrency: e.PASSWORD_WORK_CONCURRENCY,
+    passwordWorkQueuePerRequester: e.PASSWORD_WORK_QUEUE_PER_REQUESTER,
   };
 }

@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { api } from '@messaging-app/shared';
 import { register } from '../services/auth/register.js';
 import { login } from '../services/auth/login.js';
@@ -9,16 +9,21 @@ import { schemaOf } from './schema-of.js';
 import type { RouteOptions } from './types.js';
 import { zod } from './types.js';
 
+const requesterOf = (request: FastifyRequest) => ({
+  ip: request.ip,
+  userAgent: request.headers['user-agent'],
+});
+
 export async function authRoutes(instance: FastifyInstance, { ctx }: RouteOptions) {
   const app = zod(instance);
 
   app.post(api.register.path, { schema: schemaOf(api.register) }, async (request, reply) => {
-    const result = await register(ctx, request.body, request.headers['user-agent']);
+    const result = await register(ctx, request.body, requesterOf(request));
     return reply.code(201).send(result);
   });
 
   app.post(api.login.path, { schema: schemaOf(api.login) }, async (request) =>
-    login(ctx, request.body, request.headers['user-agent']),
+    login(ctx, request.body, requesterOf(request)),
   );
 
   app.post(api.refresh.path, { schema: schemaOf(api.refresh) }, async (request) =>

@@ -16,7 +16,7 @@ export async function userRoutes(instance: FastifyInstance, { ctx }: RouteOption
   );
 
   app.patch(api.updateProfile.path, { schema: schemaOf(api.updateProfile) }, async (request) =>
-    updateProfile(ctx, callerOf(request), request.body),
+    updateProfile(ctx, callerOf(request), request.body, { ip: request.ip }),
   );
 
   app.get(api.searchUsers.path, { schema: schemaOf(api.searchUsers) }, async (request) => ({

@@ -7,6 +7,8 @@ export class AppError extends Error {
     readonly code: ErrorCode,
     message: string,
     readonly headers: Record<string, string> = {},
+    /** Field errors (`body.password`), shown by clients on the field. */
+    readonly errors: Array<{ path: string; message: string }> = [],
   ) {
     super(message);
     this.name = 'AppError';
@@ -15,6 +17,9 @@ export class AppError extends Error {
 
 export const badRequest = (message: string, code: ErrorCode = 'bad_request') =>
   new AppError(400, code, message);
+/** A 400 about one body field, with the reason on that field. */
+export const invalidField = (field: string, message: string) =>
+  new AppError(400, 'validation_failed', `${field}: ${message}`, {}, [{ path: `body.${field}`, message }]);
 export const unauthorized = (message = 'authentication required', code: ErrorCode = 'unauthorized') =>
   new AppError(401, code, message);
 export const forbidden = (message = 'not allowed') => new AppError(403, 'forbidden', message);

@@ -3,6 +3,7 @@ import type { Config } from '../config.js';
 import type { Runtime } from '../runtime.js';
 import { startWorker } from './worker.js';
 import type { Worker } from './worker.js';
+import { createContext } from '../services/context.js';
 
 /**
  * Role `worker`: no API, just the relay and the consumer. Stopping lets running jobs finish;
@@ -10,7 +11,13 @@ import type { Worker } from './worker.js';
  */
 export function runWorkerRole(config: Config, runtime: Runtime, log: Logger): Worker {
   return startWorker({
-    ctx: { config, db: runtime.database.db, bus: runtime.bus, presence: runtime.presence, log },
+    ctx: createContext({
+      config,
+      db: runtime.database.db,
+      bus: runtime.bus,
+      presence: runtime.presence,
+      log,
+    }),
     queue: runtime.queue,
     mailer: runtime.mailer,
   });

@@ -3,9 +3,11 @@ import type { Profile, UpdateProfileBody, User } from '@messaging-app/shared';
 import { sessions, users } from '../../db/schema.js';
 import { sqlState, uniqueViolation } from '../../db/errors.js';
 import type { AppContext } from '../context.js';
-import { badRequest, conflict, notFound } from '../errors.js';
+import { conflict, invalidField, notFound } from '../errors.js';
 import { toProfile, toUser } from '../presenters.js';
-import { hashPassword, verifyPassword } from '../auth/passwords.js';
+import { hashPasswordFor, verifyAsLogin } from '../auth/password-check.js';
+import type { Requester } from '../auth/password-check.js';
+import { passwordProblem } from '../auth/password-policy.js';
 import type { Caller } from '../auth/sessions.js';
 import { revokeSession } from '../auth/sessions.js';
 import { cachesOf, forgetProfile } from '../../cache/caches.js';
@@ -28,26 +30,43 @@ export async function getUser(ctx: AppContext, id: string): Promise<User> {
 }
 
 /**
- * Changes the caller's profile. Email and password changes need the current password; a new
- * password ends every other session of the user.
+ * Changes the caller's profile. Email and password changes need the current password, checked as a
+ * login (the account's budget, the fair argon2 queue); a new password must pass the policy and ends
+ * every other session of the user.
  */
 export async function updateProfile(
   ctx: AppContext,
   caller: Caller,
   input: UpdateProfileBody,
+  requester: Requester,
 ): Promise<Profile> {
   const user = await loadUser(ctx, caller.userId);
+  if (input.password !== undefined) {
+    const weak = passwordProblem(input.password, {
+      username: user.username,
+      email: input.email ?? user.email,
+    });
+    if (weak) throw invalidField('password', weak);
+  }
   const sensitive = input.password !== undefined || input.email !== undefined;
   if (sensitive) {
-    if (!input.currentPassword || !(await verifyPassword(user.passwordHash, input.currentPassword))) {
-      throw badRequest('currentPassword is wrong', 'validation_failed');
+    const current = input.currentPassword ?? '';
+    const asker = { ...requester, userId: caller.userId };
+    if (!(await verifyAsLogin(ctx, `user:${user.id}`, asker, user.passwordHash, current))) {
+      throw invalidField('currentPassword', 'the current password is wrong');
     }
   }
   const changes: Partial<typeof users.$inferInsert> = { updatedAt: new Date() };
   if (input.displayName !== undefined) changes.displayName = input.displayName;
   if (input.email !== undefined) changes.email = input.email;
   if (input.notificationPrefs !== undefined) changes.notificationPrefs = input.notificationPrefs;
-  if (input.password !== undefined) changes.passwordHash = await hashPassword(input.password);
+  if (input.password !== undefined) {
+    changes.passwordHash = await hashPasswordFor(
+      ctx,
+      { ...requester, userId: caller.userId },
+      input.password,
+    );
+  }
   let updated;
   try {
     [updated] = await ctx.db.update(users).set(changes).where(eq(users.id, user.id)).returning();

@@ -60,6 +60,27 @@ describe('Register', () => {
     expect(screen.getByLabelText('Email')).not.toHaveAttribute('aria-invalid');
   });
 
+  it('shows why the server refused the password on the password field', async () => {
+    renderApp({
+      route: '/register',
+      handlers: {
+        register: () =>
+          problem(400, 'validation_failed', 'password: common', [
+            {
+              path: 'body.password',
+              message:
+                'this password is one of the 10,000 most common passwords, which attackers try first; choose another',
+            },
+          ]),
+      },
+    });
+    expect(screen.getByText(/not a common password, nor your username or email/)).toBeInTheDocument();
+    await fill({ username: 'grace', email: 'grace@example.test', password: 'qwertyuiop' });
+    const reason = await screen.findByText(/one of the 10,000 most common passwords/);
+    expect(screen.getByLabelText('Password')).toHaveAccessibleDescription(reason.textContent ?? '');
+    expect(screen.getByLabelText('Password')).toHaveAttribute('aria-invalid', 'true');
+  });
+
   it('reports a taken username as a form error', async () => {
     renderApp({
       route: '/register',

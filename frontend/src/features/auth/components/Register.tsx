@@ -1,13 +1,13 @@
 import { useState } from 'react';
 import type { ChangeEvent } from 'react';
 import { Link } from 'react-router';
-import { limits } from '@messaging-app/shared';
 import type { RegisterBody } from '@messaging-app/shared';
 import { TextField } from '../../../components/TextField';
 import { FormError } from '../../../components/FormError';
 import { register } from '../api/auth';
 import { useAuthForm } from '../hooks/useAuthForm';
 import { AuthLayout } from './AuthLayout';
+import { passwordHint } from './passwordHint';
 
 function toBody(values: {
   username: string;
@@ -67,7 +67,7 @@ export function Register() {
           name="password"
           type="password"
           autoComplete="new-password"
-          hint={`At least ${limits.passwordMin} characters.`}
+          hint={passwordHint}
           value={values.password}
           error={fieldErrors.password}
           onChange={set('password')}

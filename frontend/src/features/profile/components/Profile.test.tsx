@@ -14,6 +14,11 @@ function setup() {
     handlers: {
       updateProfile: ({ body }) => {
         const change = body as UpdateProfileBody;
+        if (change.password === 'qwertyuiop') {
+          return problem(400, 'validation_failed', 'password: common', [
+            { path: 'body.password', message: 'this password is one of the 10,000 most common passwords' },
+          ]);
+        }
         if (change.password && change.currentPassword !== 'right') {
           return problem(400, 'validation_failed', 'wrong', [
             { path: 'body.currentPassword', message: 'is wrong' },
@@ -55,6 +60,18 @@ describe('Profile', () => {
     await userEvent.click(within(form).getByRole('button', { name: 'Change password' }));
     expect(await within(form).findByText('Is wrong')).toBeInTheDocument();
     expect(within(form).getByLabelText('Current password')).toHaveAttribute('aria-invalid', 'true');
+  });
+
+  it('shows why the server refused a new password on the new-password field', async () => {
+    setup();
+    const form = (await screen.findByRole('heading', { name: 'Password' })).closest('form');
+    if (!form) throw new Error('password form missing');
+    await userEvent.type(within(form).getByLabelText('Current password'), 'right');
+    await userEvent.type(within(form).getByLabelText('New password'), 'qwertyuiop');
+    await userEvent.click(within(form).getByRole('button', { name: 'Change password' }));
+    const reason = await within(form).findByText(/one of the 10,000 most common passwords/);
+    expect(within(form).getByLabelText('New password')).toHaveAccessibleDescription(reason.textContent ?? '');
+    expect(within(form).getByLabelText('Current password')).not.toHaveAttribute('aria-invalid');
   });
 
   it('logs out', async () => {

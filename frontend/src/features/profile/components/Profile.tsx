@@ -8,6 +8,7 @@ import { formErrors } from '../../../utils/api';
 import { FormError } from '../../../components/FormError';
 import { useAuth } from '../../auth/hooks/useAuth';
 import { profileKey, updateProfile } from '../../auth/api/auth';
+import { passwordHint } from '../../auth/components/passwordHint';
 
 function useProfileUpdate(onDone: () => void) {
   const queryClient = useQueryClient();
@@ -171,6 +172,7 @@ function PasswordForm() {
         label="New password"
         type="password"
         autoComplete="new-password"
+        hint={passwordHint}
         value={password}
         error={fields.password}
         onChange={(e) => setPassword(e.target.value)}
