@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # `make test`: every check in turn, stopping at the first failure, then how long each took.
 set -uo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 1
 
 timings=()
 total_start=$(date +%s)
@@ -31,6 +31,8 @@ step() {
 step "lint" npm run lint
 step "typecheck" npm run typecheck
 step "infrastructure" npm run validate:infra
+# Runs a command inside a workspace folder (called through `step`, hence indirectly).
+# shellcheck disable=SC2317
 in_dir() {
   (cd "$1" && shift && "$@")
 }
