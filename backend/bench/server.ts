@@ -23,6 +23,8 @@ export interface BenchServer {
 export interface ServerOptions {
   postgres: string;
   redis: string;
+  /** More environment for the server (a scenario's limits). */
+  env?: Record<string, string>;
 }
 
 async function createDatabase(admin: string): Promise<{ url: string; drop(): Promise<void> }> {
@@ -70,6 +72,7 @@ export async function startServer(options: ServerOptions): Promise<BenchServer> 
         RATE_LIMIT_MESSAGE_BURST: '100000',
         RATE_LIMIT_WS_FRAMES_PER_SECOND: '100000',
         RATE_LIMIT_WS_FRAME_BURST: '100000',
+        ...options.env,
       },
     },
   );

@@ -1,0 +1,33 @@
+/**
+ * The `security` scenario of `npm run bench`: how much one attacking account can slow another
+ * user down. Each part measures a victim without and with its attacker on a server of its own.
+ * Add a part by appending to `parts`.
+ */
+import { startServer } from '../server.js';
+import type { BenchServer, ServerOptions } from '../server.js';
+import { argon2Attack } from './argon2.js';
+
+export interface SecurityPart {
+  name: string;
+  /** The server environment this part needs beyond the bench defaults. */
+  env?: Record<string, string>;
+  run(server: BenchServer, print: (line?: string) => void, quick: boolean): Promise<void>;
+}
+
+const parts: SecurityPart[] = [argon2Attack];
+
+export async function security(
+  services: Pick<ServerOptions, 'postgres' | 'redis'>,
+  print: (line?: string) => void,
+  quick: boolean,
+): Promise<void> {
+  for (const part of parts) {
+    print(`security: ${part.name}`);
+    const server = await startServer({ ...services, env: part.env });
+    try {
+      await part.run(server, print, quick);
+    } finally {
+      await server.stop();
+    }
+  }
+}
