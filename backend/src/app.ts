@@ -27,6 +27,7 @@ import { metricsPlugin } from './plugins/metrics.js';
 import { rateLimitPlugin } from './plugins/rate-limit.js';
 import { textGuardPlugin } from './plugins/text-guard.js';
 import { jsonBodyPlugin } from './plugins/json-body.js';
+import { noStorePlugin } from './plugins/no-store.js';
 import { openCaches } from './cache/open.js';
 import { attachCaches } from './cache/caches.js';
 import { authRoutes } from './routes/auth.js';
@@ -97,6 +98,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   await server.register(errorsPlugin);
   await server.register(requestLogPlugin);
   await server.register(jsonBodyPlugin);
+  await server.register(noStorePlugin);
   await server.register(metricsPlugin, { ctx });
   await server.register(helmet, {
     contentSecurityPolicy: {

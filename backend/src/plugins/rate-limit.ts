@@ -75,8 +75,9 @@ export const rateLimitPlugin = fp(
 
     await app.register(rateLimit, {
       global: true,
-      // After authentication, so the budget is the user's, not the address's (NAT, mobile carriers).
-      hook: 'preHandler',
+      // After authentication (onRequest), so the budget is the user's, not the address's (NAT, mobile
+      // carriers); before parsing and validation, so invalid requests spend it too.
+      hook: 'preParsing',
       max: s.apiPerMinute,
       timeWindow: 60_000,
       keyGenerator: (request) => (request.caller ? `user:${request.caller.userId}` : byIp(request)),

@@ -22,7 +22,7 @@ export interface RateLimits {
   wsFrameBurst: number;
   /** Lifetime of membership and profile cache entries. */
   cacheTtlSeconds: number;
-  /** argon2 hashes and verifications running at once (a fair queue holds the rest): the cores. */
+  /** argon2 hashes and verifications running at once (a fair queue holds the rest): cores less one. */
   passwordWorkConcurrency: number;
   /** Password checks one requester (user, or address before sign-in) may have waiting; more is a 429. */
   passwordWorkQueuePerRequester: number;
@@ -45,7 +45,8 @@ const LimitEnv = z.object({
   RATE_LIMIT_WS_FRAMES_PER_SECOND: positive.default(20),
   RATE_LIMIT_WS_FRAME_BURST: count.default(60),
   CACHE_TTL_SECONDS: count.default(300),
-  PASSWORD_WORK_CONCURRENCY: count.default(availableParallelism()),
+  // One core stays free for the event loop: argon2 on every core starves every other request.
+  PASSWORD_WORK_CONCURRENCY: count.default(Math.max(1, availableParallelism() - 1)),
   PASSWORD_WORK_QUEUE_PER_REQUESTER: count.default(4),
 });
 

@@ -28,10 +28,15 @@ export async function signAccessToken(secret: string, userId: string, sessionId:
     .sign(key(secret));
 }
 
-/** Verifies signature, algorithm (pinned), issuer, audience and expiry. */
+/** Verifies signature, algorithm (pinned), issuer, audience and expiry; a token without `exp` is refused. */
 export async function verifyAccessToken(secret: string, token: string): Promise<AccessClaims> {
   try {
-    const { payload } = await jwtVerify(token, key(secret), { algorithms: [algorithm], issuer, audience });
+    const { payload } = await jwtVerify(token, key(secret), {
+      algorithms: [algorithm],
+      issuer,
+      audience,
+      requiredClaims: ['exp', 'iat', 'jti', 'sub'],
+    });
     if (
       typeof payload.sub !== 'string' ||
       typeof payload.sid !== 'string' ||
