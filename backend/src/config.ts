@@ -33,6 +33,12 @@ const Env = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   ROLE: z.enum(['all', 'api', 'worker', 'migrate']).default('all'),
   EVENT_RETENTION: z.coerce.number().int().min(1).default(10_000),
+  WS_REVALIDATE_SECONDS: z.coerce
+    .number()
+    .min(0.05)
+    .max(3600)
+    .default(15)
+    .describe('seconds between re-reads of every socket’s session and memberships; decimals allowed'),
   FRONTEND_DIST: z.string().optional(),
   TRUST_PROXY: z
     .string()
@@ -67,6 +73,11 @@ export interface Config {
   rabbitmqPrefix: string;
   logLevel: string;
   eventRetention: number;
+  /**
+   * How often every socket's session and room memberships are re-read from the database: the most a
+   * lost kick or logout (a dropped bus message) can keep access alive.
+   */
+  revalidateMs: number;
   frontendDist: string | undefined;
   /**
    * Addresses of the reverse proxies whose X-Forwarded-For entries are believed (read from the right).
@@ -158,6 +169,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env, overrides: P
     rabbitmqPrefix: env.RABBITMQ_PREFIX,
     logLevel: env.LOG_LEVEL,
     eventRetention: env.EVENT_RETENTION,
+    revalidateMs: Math.round(env.WS_REVALIDATE_SECONDS * 1000),
     frontendDist: env.FRONTEND_DIST,
     // In a cluster the ingress and pods have private addresses; a public one is the client.
     trustProxy: (env.TRUST_PROXY ?? (env.NODE_ENV === 'production' ? 'loopback,uniquelocal' : ''))

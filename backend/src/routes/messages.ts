@@ -17,8 +17,10 @@ export async function messageRoutes(instance: FastifyInstance, { ctx }: RouteOpt
   );
 
   app.post(api.sendMessage.path, { schema: schemaOf(api.sendMessage) }, async (request, reply) => {
+    const caller = callerOf(request);
     const { message, created } = await sendMessage(ctx, {
-      userId: callerOf(request).userId,
+      userId: caller.userId,
+      sessionId: caller.sessionId,
       roomId: request.params.id,
       body: request.body.body,
       clientMsgId: request.body.clientMsgId,

@@ -13,6 +13,7 @@ import { parseFrame } from './frames.js';
 import { reportError, send, subscribe, typing, unsubscribe } from './handlers.js';
 import type { HandlerDeps } from './handlers.js';
 import { Hub } from './hub.js';
+import { Authority } from './revalidate.js';
 import { SendBatcher } from './send-batcher.js';
 import { defaultGatewayOptions } from './options.js';
 import type { GatewayOptions } from './options.js';
@@ -31,7 +32,17 @@ export interface Gateway {
 export function createGateway(ctx: AppContext, overrides: Partial<GatewayOptions> = {}): Gateway {
   const options: GatewayOptions = { ...defaultGatewayOptions, ...overrides };
   const hub = new Hub(ctx, options);
-  const deps: HandlerDeps = { ctx, hub, options, typingAt: new Map(), sends: new SendBatcher(ctx) };
+  const authority = new Authority(ctx, hub, options.revalidateMs ?? ctx.config.revalidateMs);
+  hub.authority = authority;
+  authority.start();
+  const deps: HandlerDeps = {
+    ctx,
+    hub,
+    options,
+    typingAt: new Map(),
+    sends: new SendBatcher(ctx),
+    authority,
+  };
 
   async function authenticateSocket(connection: Connection, token: string, roomId: string | undefined) {
     let identity: Identity;
@@ -149,6 +160,7 @@ export function createGateway(ctx: AppContext, overrides: Partial<GatewayOptions
       deps.limiter = server.limiter;
       server.addHook('onClose', async () => {
         clearInterval(heartbeat);
+        authority.stop();
         unsubscribeBus();
         await hub.drain();
       });

@@ -3,6 +3,7 @@ import { AppError } from '../services/errors.js';
 import type { AppContext } from '../services/context.js';
 import { loadRoomForMember } from '../services/rooms/access.js';
 import type { SendBatcher } from './send-batcher.js';
+import type { Authority } from './revalidate.js';
 import { announceTyping } from '../services/rooms/typing.js';
 import type { Connection, Identity } from './connection.js';
 import type { Hub } from './hub.js';
@@ -19,6 +20,7 @@ export interface HandlerDeps {
   typingAt: Map<string, number>;
   limiter?: Limiter;
   sends: SendBatcher;
+  authority?: Authority;
 }
 
 type Frame<T extends ClientFrame['type']> = Extract<ClientFrame, { type: T }>;
@@ -99,10 +101,19 @@ export async function send(
 ) {
   if (deps.limiter) await limitMessageSend(deps.limiter, identity.userId);
   deps.sends
-    .send({ userId: identity.userId, roomId: frame.roomId, body: frame.body, clientMsgId: frame.clientMsgId })
+    .send({
+      userId: identity.userId,
+      sessionId: identity.sessionId,
+      roomId: frame.roomId,
+      body: frame.body,
+      clientMsgId: frame.clientMsgId,
+    })
     .then(
       ({ message }) => connection.send({ type: 'message.ack', clientMsgId: frame.clientMsgId, message }),
-      (error: unknown) => reportError(deps, connection, error, frame.clientMsgId),
+      (error: unknown) => {
+        reportError(deps, connection, error, frame.clientMsgId);
+        deps.authority?.refused(connection, frame.roomId, error);
+      },
     );
 }
 

@@ -21,6 +21,8 @@ export class Hub {
   private readonly offlineTimers = new Map<string, NodeJS.Timeout>();
   private readonly inFlight = new Set<Promise<void>>();
   private readonly reads = new Map<string, Promise<RoomEventFrame[]>>();
+  /** Re-reads sessions and memberships from the store (see revalidate.ts); set by the gateway. */
+  authority: { revalidate(): Promise<void> } | undefined;
 
   constructor(
     private readonly ctx: AppContext,
@@ -168,7 +170,15 @@ export class Hub {
         return;
       }
       case 'bus.resumed':
-        this.track(() => this.catchUpAll());
+        // Memberships and sessions first (a kick or logout may have been lost with the rest), then
+        // the rooms still followed catch up.
+        this.track(async () => {
+          try {
+            await this.authority?.revalidate();
+          } finally {
+            await this.catchUpAll();
+          }
+        });
         return;
     }
   }

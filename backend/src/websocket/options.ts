@@ -14,6 +14,11 @@ export interface GatewayOptions {
   presenceGraceMs: number;
   /** One `typing` broadcast per user per room per this many ms. */
   typingThrottleMs: number;
+  /**
+   * Every socket's session and room memberships are re-read from the database this often, so a lost
+   * kick or logout keeps access at most this long. Default: WS_REVALIDATE_SECONDS.
+   */
+  revalidateMs?: number;
   /** A socket whose unsent output exceeds this many bytes is too slow to keep; it resumes by seq. */
   maxBufferedBytes: number;
 }

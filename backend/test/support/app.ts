@@ -83,6 +83,8 @@ export async function buildTestApp(
      * prefix hear each other. Ignored in embedded mode, which keeps the in-process ones.
      */
     redisPrefix?: string;
+    /** The Redis server of that bus and presence (a private one a test may kill); the machine's by default. */
+    redisUrl?: string;
     /** WebSocket gateway tunables. */
     realtime?: Partial<GatewayOptions>;
     /** Tighter rate limits than the generous test defaults. */
@@ -103,7 +105,7 @@ export async function buildTestApp(
   let bus: Bus;
   let presence: Presence;
   if (options.redisPrefix !== undefined && mode === 'services') {
-    const redis = { url: serviceUrls.redis, prefix: options.redisPrefix, log: logger };
+    const redis = { url: options.redisUrl ?? serviceUrls.redis, prefix: options.redisPrefix, log: logger };
     bus = createRedisBus(redis);
     presence = createRedisPresence(redis);
   } else {

@@ -1,4 +1,4 @@
-import { and, eq, isNull } from 'drizzle-orm';
+import { and, eq, gt, inArray, isNull } from 'drizzle-orm';
 import type { AuthResponse } from '@messaging-app/shared';
 import type { Queryable } from '../../db/client.js';
 import type { users } from '../../db/schema.js';
@@ -74,7 +74,25 @@ export async function authenticate(ctx: AppContext, token: string): Promise<Call
     .where(and(eq(sessions.id, claims.sessionId), eq(sessions.userId, claims.userId)))
     .limit(1);
   if (!session || session.revokedAt || session.expiresAt.getTime() <= Date.now()) {
-    throw unauthorized('session revoked', 'session_revoked');
+    throw sessionRevoked();
   }
   return { userId: claims.userId, sessionId: claims.sessionId };
 }
+
+/** The ids among `sessionIds` whose sessions are neither revoked nor expired, read from the store. */
+export async function liveSessions(q: Queryable, sessionIds: readonly string[]): Promise<Set<string>> {
+  if (sessionIds.length === 0) return new Set();
+  const rows = await q
+    .select({ id: sessions.id })
+    .from(sessions)
+    .where(
+      and(
+        inArray(sessions.id, [...sessionIds]),
+        isNull(sessions.revokedAt),
+        gt(sessions.expiresAt, new Date()),
+      ),
+    );
+  return new Set(rows.map((r) => r.id));
+}
+
+export const sessionRevoked = () => unauthorized('session revoked', 'session_revoked');

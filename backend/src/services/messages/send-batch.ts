@@ -6,6 +6,7 @@ import { forbidden, notFound } from '../errors.js';
 import { toMessage } from '../presenters.js';
 import { metrics } from '../../metrics/metrics.js';
 import { lockRoom } from '../rooms/events.js';
+import { liveSessions, sessionRevoked } from '../auth/sessions.js';
 import { sendMessage } from './send-message.js';
 import type { SendMessageInput, SendResult } from './send-message.js';
 
@@ -46,7 +47,8 @@ interface Written {
  * Posts several messages to one room in one transaction (group commit): one lock of the room, one
  * membership check, one lookup of retries, one seq reservation, one insert of the messages, one of
  * their events, one commit. Same rules as `sendMessage`: members only, checked under the room's row
- * lock (which kicks take too, so no removed member's message gets a seq after their `member.left`);
+ * lock (which kicks take too, so no removed member's message gets a seq after their `member.left`)
+ * and from a live session only;
  * idempotent by clientMsgId (a retry, also a second copy within the batch, resolves to the original
  * and the rest of the batch is stored as usual); seqs in input order. Batches with mentions or
  * without clientMsgIds go through `sendMessage` one by one.
@@ -75,6 +77,8 @@ export async function sendMessageBatch(
         .innerJoin(users, eq(users.id, roomParticipants.userId))
         .where(and(eq(roomParticipants.roomId, roomId), inArray(roomParticipants.userId, senderIds)));
       const senders = new Map(members.map((m) => [m.user.id, m.user]));
+      const sessionIds = [...new Set(inputs.flatMap((i) => (i.sessionId ? [i.sessionId] : [])))];
+      const live = await liveSessions(tx, sessionIds);
       // Every insert of a message into this room holds this lock, so what is stored now stays true.
       const stored = await tx
         .select()
@@ -91,6 +95,8 @@ export async function sendMessageBatch(
             error: room.visibility === 'private' ? notFound('room') : forbidden('join the room first'),
           };
         }
+        // A session revoked a moment ago (a logout whose socket close was lost) sends nothing more.
+        if (input.sessionId && !live.has(input.sessionId)) return { error: sessionRevoked() };
         const key = keyOf(input.userId, input.clientMsgId);
         const original = byKey.get(key);
         if (original) return { stored: original };

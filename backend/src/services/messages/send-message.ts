@@ -12,12 +12,18 @@ import { publishRoomEvents } from '../rooms/publish.js';
 import { createNotifications, preview, publishNotifications } from '../notifications/create.js';
 import type { Addressed } from '../notifications/create.js';
 import { metrics } from '../../metrics/metrics.js';
+import { liveSessions, sessionRevoked } from '../auth/sessions.js';
 
 export interface SendMessageInput {
   userId: string;
   roomId: string;
   body: string;
   clientMsgId?: string | undefined;
+  /**
+   * The sender's session, checked in the send's transaction: a send from a session revoked a
+   * moment ago (a logout whose socket close was lost) is refused. Absent for internal callers.
+   */
+  sessionId?: string | undefined;
 }
 
 export interface SendResult {
@@ -69,7 +75,12 @@ async function mentionedMembers(tx: Tx, roomId: string, senderId: string, body: 
 export async function sendMessage(ctx: AppContext, input: SendMessageInput): Promise<SendResult> {
   await loadRoomForMember(ctx.db, input.userId, input.roomId);
   const earlier = await findByClientMsgId(ctx, input);
-  if (earlier) return { message: earlier, created: false };
+  if (earlier) {
+    if (input.sessionId && !(await liveSessions(ctx.db, [input.sessionId])).has(input.sessionId)) {
+      throw sessionRevoked();
+    }
+    return { message: earlier, created: false };
+  }
   let mentions: Addressed[] = [];
   let message: Message;
   try {
@@ -78,6 +89,9 @@ export async function sendMessage(ctx: AppContext, input: SendMessageInput): Pro
       // member removed a moment ago may not post, and one removed later gets their member.left after this.
       await lockRoom(tx, input.roomId);
       await loadRoomForMember(tx, input.userId, input.roomId);
+      if (input.sessionId && !(await liveSessions(tx, [input.sessionId])).has(input.sessionId)) {
+        throw sessionRevoked();
+      }
       const [sender] = await tx.select().from(users).where(eq(users.id, input.userId)).limit(1);
       if (!sender) throw new Error('sender vanished');
       const seq = await reserveSeq(tx, input.roomId);
