@@ -29,7 +29,17 @@ const Env = z.object({
   CORS_ORIGINS: z.string().default(''),
   EMAIL_DELAY: z.coerce.number().min(0).default(120).describe('seconds; decimals allowed'),
   EMAIL_RETRY_DELAY: z.coerce.number().min(0).default(5).describe('seconds before the first retry; doubles'),
-  RABBITMQ_PREFIX: z.string().default('').describe('prefix of exchange and queue names'),
+  EMAIL_RETRY_MAX_DELAY: z.coerce.number().min(0).default(3600).describe('seconds; cap of the doubling'),
+  EMAIL_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(12),
+  EMAIL_SWEEP_INTERVAL: z.coerce.number().positive().default(60).describe('seconds between sweeps'),
+  EMAIL_SWEEP_GRACE: z.coerce.number().min(0).default(600).describe('seconds a job may be late'),
+  EMAIL_CLAIM_LEASE: z.coerce.number().positive().default(300).describe('seconds one sender owns a digest'),
+  EMAIL_MAX_AGE: z.coerce.number().positive().default(259_200).describe('seconds; older is not swept'),
+  RABBITMQ_PREFIX: z
+    .string()
+    .regex(/^[\w.:-]{0,64}$/)
+    .default('')
+    .describe('namespace of exchange and queue names; a "." separator is added'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   ROLE: z.enum(['all', 'api', 'worker', 'migrate']).default('all'),
   EVENT_RETENTION: z.coerce.number().int().min(1).default(10_000),
@@ -69,7 +79,19 @@ export interface Config {
   publicUrl: string;
   corsOrigins: string[];
   emailDelayMs: number;
+  /** The first retry's wait; each further failure doubles it up to `emailRetryMaxDelayMs`. */
   emailRetryDelayMs: number;
+  emailRetryMaxDelayMs: number;
+  /** Deliveries of an email job before it is dead-lettered. */
+  emailMaxAttempts: number;
+  /** How often the sweeper looks for pending notifications whose job is gone, and how late a job may be. */
+  emailSweepIntervalMs: number;
+  emailSweepGraceMs: number;
+  /** How long one sender owns a claimed digest before another may send it (same Message-ID). */
+  emailClaimLeaseMs: number;
+  /** Notifications older than this are not swept any more (a replay still sends them). */
+  emailMaxAgeMs: number;
+  /** Names of exchanges and queues start with this, `.`-separated (`prod.notifications`); may be empty. */
   rabbitmqPrefix: string;
   logLevel: string;
   eventRetention: number;
@@ -166,6 +188,12 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env, overrides: P
       .filter((o) => o.length > 0),
     emailDelayMs: Math.round(env.EMAIL_DELAY * 1000),
     emailRetryDelayMs: Math.round(env.EMAIL_RETRY_DELAY * 1000),
+    emailRetryMaxDelayMs: Math.round(env.EMAIL_RETRY_MAX_DELAY * 1000),
+    emailMaxAttempts: env.EMAIL_MAX_ATTEMPTS,
+    emailSweepIntervalMs: Math.round(env.EMAIL_SWEEP_INTERVAL * 1000),
+    emailSweepGraceMs: Math.round(env.EMAIL_SWEEP_GRACE * 1000),
+    emailClaimLeaseMs: Math.round(env.EMAIL_CLAIM_LEASE * 1000),
+    emailMaxAgeMs: Math.round(env.EMAIL_MAX_AGE * 1000),
     rabbitmqPrefix: env.RABBITMQ_PREFIX,
     logLevel: env.LOG_LEVEL,
     eventRetention: env.EVENT_RETENTION,

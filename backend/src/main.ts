@@ -11,6 +11,8 @@ import { startWorker } from './worker/worker.js';
 import { runWorkerRole } from './worker/worker-role.js';
 import { startOpsServer } from './metrics/ops-server.js';
 import { CloseCode } from '@messaging-app/shared';
+import { runDeadLettersCommand, UsageError } from './worker/dead-letters-command.js';
+import type { Worker } from './worker/worker.js';
 
 const roles: readonly Role[] = ['all', 'api', 'worker', 'migrate'];
 
@@ -31,8 +33,24 @@ async function runMigrate(config: ReturnType<typeof loadConfig>, log: ReturnType
   }
 }
 
+/** Ready only while the email consumer is registered: a worker that cannot consume is not ready. */
+function consumerCheck(worker: () => Worker | null) {
+  return {
+    name: 'email-consumer',
+    check: async () => (worker()?.consumer.consuming() ? ('up' as const) : ('down' as const)),
+  };
+}
+
 async function main() {
   const config = loadConfig();
+  if (process.argv[2] === 'dead-letters') {
+    // An operator's command: its output is the answer, the logs go to stderr.
+    const log = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel);
+    await runDeadLettersCommand(config, log, process.argv.slice(3), (line) =>
+      process.stdout.write(`${line}\n`),
+    );
+    return;
+  }
   const role = roleFromArgs(config.role);
   const log = createLogger(config.logLevel, undefined, { pretty: wantsPrettyLogs(config.env) });
   if (role === 'migrate') {
@@ -41,9 +59,24 @@ async function main() {
   }
   const runtime = await openRuntime(config, log, { migrate: role === 'all', role });
   if (role === 'worker') {
-    // No API here, but the liveness probe and Prometheus still need /healthz and /metrics.
-    const ops = await startOpsServer({ host: config.host, port: config.port, log });
     const worker = runWorkerRole(config, runtime, log);
+    // No API here, but the probes and Prometheus still need /healthz, /readyz and /metrics.
+    const ops = await startOpsServer({
+      host: config.host,
+      port: config.port,
+      log,
+      checks: [
+        {
+          name: 'database',
+          check: async () => {
+            await runtime.database.ping();
+            return runtime.database.kind === 'pglite' ? 'embedded' : 'up';
+          },
+        },
+        ...runtime.readiness,
+        consumerCheck(() => worker),
+      ],
+    });
     // Running jobs get longer than requests: a digest may be mid-SMTP.
     onShutdown(log, 'worker', 30_000, async () => {
       await ops.close();
@@ -52,8 +85,10 @@ async function main() {
     });
     return;
   }
+  let worker: Worker | null = null;
+  if (role === 'all') runtime.readiness.push(consumerCheck(() => worker));
   const app = await buildApp({ config, ...runtime, logger: log, readiness: runtime.readiness });
-  const worker =
+  worker =
     role === 'all' ? startWorker({ ctx: app.ctx, queue: runtime.queue, mailer: runtime.mailer }) : null;
 
   onShutdown(log, role, 10_000, async () => {
@@ -78,7 +113,7 @@ async function main() {
 }
 
 main().catch((error: unknown) => {
-  if (error instanceof ConfigError || error instanceof DataDirLockedError) {
+  if (error instanceof ConfigError || error instanceof DataDirLockedError || error instanceof UsageError) {
     process.stderr.write(`messaging-app: ${error.message}\n`);
   } else {
     process.stderr.write(

@@ -35,7 +35,11 @@ export interface Runtime {
 }
 
 function openQueue(config: Config, log: Logger, role: Config['role']): JobQueue {
-  const retry = { maxAttempts: 5, baseDelayMs: config.emailRetryDelayMs, maxDelayMs: 5 * 60_000 };
+  const retry = {
+    maxAttempts: config.emailMaxAttempts,
+    baseDelayMs: config.emailRetryDelayMs,
+    maxDelayMs: config.emailRetryMaxDelayMs,
+  };
   if (!config.rabbitmqUrl) return createMemoryQueue({ retry });
   return createRabbitQueue({
     url: config.rabbitmqUrl,
@@ -48,7 +52,12 @@ function openQueue(config: Config, log: Logger, role: Config['role']): JobQueue 
 
 function openMailer(config: Config, log: Logger): Mailer {
   return config.smtpUrl
-    ? createSmtpMailer({ url: config.smtpUrl, from: config.mailFrom })
+    ? createSmtpMailer({
+        url: config.smtpUrl,
+        from: config.mailFrom,
+        // A sending must end well within the claim's lease, so no second sender overlaps it.
+        sendTimeoutMs: Math.min(60_000, config.emailClaimLeaseMs / 2),
+      })
     : createFileMailer({ dataDir: config.dataDir, from: config.mailFrom, log });
 }
 

@@ -85,20 +85,20 @@ describe('the email worker', () => {
     const [mail] = sink.to(bob.user.email);
     expect(mail?.subject).toBe(`Ann <Owner> mentioned you in #${room.name}`);
     expect(mail?.text).toContain(`deploy <script>x()</script> now`);
-    expect(mail?.text).toContain(`${publicUrl}/rooms/${room.id}?seq=${message.seq}`);
+    expect(mail?.text).toContain(`${publicUrl}/rooms/${room.id}?message=${message.id}`);
+    expect(mail?.text).toContain(`${publicUrl}/profile`);
     expect(mail?.html).toContain('deploy &lt;script&gt;x()&lt;/script&gt; now');
     expect(mail?.html).toContain('Ann &lt;Owner&gt;');
     expect(mail?.html).not.toContain('<script>');
+    // `emailed_at` commits once the server answered the final ".", just after the sink took the mail.
+    expect(outcomeOf((await reportsFor(bob, 1))[0])).toMatchObject({ sent: 1 });
     const [row] = await app.ctx.db
       .select()
       .from(notifications)
       .where(eq(notifications.messageId, message.id));
     expect(row?.emailedAt).toBeInstanceOf(Date);
     // A redelivered job finds nothing left to send.
-    expect(await sendEmailDigest(app.ctx, mailer, bob.user.id)).toEqual({
-      sent: 0,
-      skipped: 'nothing_pending',
-    });
+    expect(await sendEmailDigest(app.ctx, mailer, bob.user.id)).toEqual({ sent: 0, skipped: 'read' });
     expect(sink.to(bob.user.email)).toHaveLength(1);
   });
 
@@ -113,7 +113,7 @@ describe('the email worker', () => {
     const [mail] = sink.to(bob.user.email);
     expect(mail?.subject).toBe('3 new notifications in messaging-app');
     for (const word of ['one', 'two', 'three']) expect(mail?.text).toContain(`@${bob.user.username} ${word}`);
-    expect(done.map(outcomeOf)).toContainEqual({ sent: 3 });
+    expect(done.map(outcomeOf)).toContainEqual({ sent: 3, messageIds: [mail?.messageId] });
   });
 
   it('sends nothing to a user who is online', async () => {
@@ -166,7 +166,7 @@ describe('the email worker', () => {
     });
     expect(read.statusCode).toBe(204);
     const [report] = await reportsFor(bob, 1);
-    expect(outcomeOf(report)).toEqual({ sent: 0, skipped: 'nothing_pending' });
+    expect(outcomeOf(report)).toEqual({ sent: 0, skipped: 'read' });
     expect(sink.to(bob.user.email)).toHaveLength(0);
   });
 
@@ -176,7 +176,7 @@ describe('the email worker', () => {
     const message = await postMessage(app.server, owner, room.id, `@${bob.user.username} oops, wrong room`);
     await app.ctx.db.update(messages).set({ deletedAt: new Date() }).where(eq(messages.id, message.id));
     const [report] = await reportsFor(bob, 1);
-    expect(outcomeOf(report)).toEqual({ sent: 0, skipped: 'nothing_pending' });
+    expect(outcomeOf(report)).toEqual({ sent: 0, skipped: 'read' });
     expect(sink.to(bob.user.email)).toHaveLength(0);
   });
 
@@ -192,7 +192,7 @@ describe('the email worker', () => {
     expect(patched.statusCode).toBe(200);
     await postMessage(app.server, owner, room.id, `@${bob.user.username} ping`);
     const [report] = await reportsFor(bob, 1);
-    expect(outcomeOf(report)).toEqual({ sent: 0, skipped: 'prefs_off' });
+    expect(outcomeOf(report)).toEqual({ sent: 0, skipped: 'prefs' });
     expect(sink.to(bob.user.email)).toHaveLength(0);
   });
 
@@ -207,7 +207,7 @@ describe('the email worker', () => {
     });
     expect(left.statusCode).toBe(204);
     const [report] = await reportsFor(bob, 1);
-    expect(outcomeOf(report)).toEqual({ sent: 0, skipped: 'nothing_pending' });
+    expect(outcomeOf(report)).toEqual({ sent: 0, skipped: 'read' });
     expect(sink.to(bob.user.email)).toHaveLength(0);
   });
 

@@ -172,8 +172,30 @@ export const notifications = pgTable(
     readAt: timestamp('read_at', { withTimezone: true, mode: 'date' }),
     /** Set once the notification went out in an email: a redelivered job sends nothing twice. */
     emailedAt: timestamp('emailed_at', { withTimezone: true, mode: 'date' }),
+    /**
+     * The digest this notification belongs to, claimed before any SMTP traffic: its Message-ID is
+     * derived from it, so a digest sent again after a crash carries the same Message-ID.
+     */
+    emailClaim: uuid('email_claim'),
+    /** When a sender took the claim; null while nobody is sending it (its lease ran out or it failed). */
+    emailClaimedAt: timestamp('email_claimed_at', { withTimezone: true, mode: 'date' }),
+    /** When a job is next expected to look at it; the sweeper re-enqueues what is overdue. */
+    emailNextAt: timestamp('email_next_at', { withTimezone: true, mode: 'date' }),
+    /** Why no email will be sent for it (`online`, `prefs`): the sweeper leaves it alone. */
+    emailSkipped: text('email_skipped', { enum: ['online', 'prefs'] }),
+    /** Failed deliveries of its job so far, and the last error. */
+    emailAttempts: integer('email_attempts').notNull().default(0),
+    emailError: text('email_error'),
+    /** Set when its job used up every attempt: listed and replayed by `main.js dead-letters`. */
+    emailDeadAt: timestamp('email_dead_at', { withTimezone: true, mode: 'date' }),
   },
   (t) => [
+    index('notifications_email_pending_idx')
+      .on(t.createdAt)
+      .where(sql`${t.emailedAt} is null and ${t.readAt} is null`),
+    index('notifications_email_claim_idx')
+      .on(t.emailClaim)
+      .where(sql`${t.emailClaim} is not null`),
     index('notifications_user_created_idx').on(t.userId, t.createdAt.desc(), t.id.desc()),
     index('notifications_user_unread_idx')
       .on(t.userId)

@@ -1,7 +1,6 @@
-import { Readable } from 'node:stream';
 import SMTPConnection from 'nodemailer/lib/smtp-connection/index.js';
 import MailComposer from 'nodemailer/lib/mail-composer/index.js';
-import type { Mailer, OutgoingMail, StagedMail } from './mailer.js';
+import type { Mailer, OutgoingMail } from './mailer.js';
 
 const maxIdle = 4;
 
@@ -42,10 +41,11 @@ function step(
 
 /**
  * Mail through an SMTP server (`SMTP_URL`, `smtp://user:pass@host:587` or `smtps://…`), over a few
- * reused connections. Built on nodemailer's SMTP connection rather than its transport so that a
- * mail can be staged: envelope and body sent, the final "." held until the caller's commit.
+ * reused connections. One sending never takes longer than `sendTimeoutMs`: the worker's claim on
+ * a digest outlives it, so no second sender starts while this one might still get its "." through.
  */
-export function createSmtpMailer(options: { url: string; from: string }): Mailer {
+export function createSmtpMailer(options: { url: string; from: string; sendTimeoutMs?: number }): Mailer {
+  const sendTimeoutMs = options.sendTimeoutMs ?? 60_000;
   const url = new URL(options.url);
   const auth = url.username
     ? { user: decodeURIComponent(url.username), pass: decodeURIComponent(url.password) }
@@ -64,9 +64,6 @@ export function createSmtpMailer(options: { url: string; from: string }): Mailer
     open.add(connection);
     try {
       await step(connection, (done) => connection.connect(done));
-      // The held-back end of a staged mail is a tiny write after the body: without this, Nagle's
-      // algorithm waits for the server's delayed ACK (~40 ms) before sending it.
-      connection._socket.setNoDelay(true);
       if (auth) await step(connection, (done) => connection.login(auth, done));
     } catch (error) {
       connection.close();
@@ -80,51 +77,41 @@ export function createSmtpMailer(options: { url: string; from: string }): Mailer
     else connection.quit();
   };
 
-  const stage = async (mail: OutgoingMail): Promise<StagedMail> => {
+  const send = async (mail: OutgoingMail): Promise<void> => {
     const message = new MailComposer({ from: options.from, ...mail }).compile();
     const envelope = message.getEnvelope();
     const raw = await message.build();
-    const connection = await connect();
-    let handedOver: () => void = () => undefined;
-    let sent = false;
-    // The body is offered once; the next read means it went to the socket and only the end is left.
-    const body = new Readable({
-      read() {
-        if (sent) {
-          handedOver();
-          return;
-        }
-        sent = true;
-        this.push(raw);
-      },
-    });
-    const accepted = step(connection, (done) => connection.send(envelope, body, done)).then(
-      () => release(connection),
-      (error: unknown) => {
+    let current: SMTPConnection | undefined;
+    let timer: NodeJS.Timeout | undefined;
+    const conversation = (async () => {
+      const connection = await connect();
+      current = connection;
+      try {
+        await step(connection, (done) => connection.send(envelope, raw, done));
+      } catch (error) {
         connection.close();
         throw error;
-      },
-    );
-    // Until finish() is awaited, a refusal is reported through the staged promise below.
-    accepted.catch(() => undefined);
-    await Promise.race([new Promise<void>((resolve) => (handedOver = resolve)), accepted]);
-    return {
-      finish() {
-        body.push(null);
-        return accepted;
-      },
-      abort() {
-        connection.close();
-      },
-    };
+      }
+      release(connection);
+    })();
+    const deadline = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        current?.close();
+        reject(new Error(`SMTP sending took longer than ${sendTimeoutMs} ms`));
+      }, sendTimeoutMs);
+    });
+    try {
+      await Promise.race([conversation, deadline]);
+    } finally {
+      clearTimeout(timer);
+      // A conversation cut by the deadline still settles; its rejection is already reported.
+      conversation.catch(() => undefined);
+    }
   };
 
   return {
     kind: 'smtp',
-    stage,
-    async send(mail) {
-      await (await stage(mail)).finish();
-    },
+    send,
     async check() {
       const connection = await connect();
       release(connection);

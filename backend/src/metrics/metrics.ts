@@ -55,6 +55,15 @@ export const metrics = {
     help: 'Jobs that failed, by job type and outcome (retried or dead-lettered)',
     labelNames: ['job', 'outcome'] as const,
   }),
+  emailJobs: counter({
+    name: 'email_jobs_total',
+    help: 'Email job deliveries by outcome: sent, skipped_online, skipped_read, skipped_prefs, skipped_claimed, failed, dead_lettered, unknown_user',
+    labelNames: ['outcome'] as const,
+  }),
+  emailSweeps: counter({
+    name: 'email_sweep_requeued_total',
+    help: 'Email jobs queued again by the sweeper for pending notifications whose job was gone',
+  }),
   samplerErrors: counter({
     name: 'metrics_sampler_errors_total',
     help: 'Scrape-time samplers that failed (the gauge keeps its previous value)',

@@ -9,6 +9,8 @@ export interface Job {
 export type JobHandler = (job: Job) => Promise<void>;
 
 export interface JobConsumer {
+  /** True while jobs can reach the handler (on RabbitMQ: the broker registered the consumer). */
+  consuming(): boolean;
   /** Stops taking jobs and waits for the running ones; jobs not yet started go back to the queue. */
   close(): Promise<void>;
 }
@@ -27,7 +29,12 @@ export interface RetryPolicy {
   maxDelayMs: number;
 }
 
-export const defaultRetryPolicy: RetryPolicy = { maxAttempts: 5, baseDelayMs: 5_000, maxDelayMs: 5 * 60_000 };
+/** 12 attempts, 5 s doubling up to an hour: about 2.4 hours before a job is dead-lettered. */
+export const defaultRetryPolicy: RetryPolicy = {
+  maxAttempts: 12,
+  baseDelayMs: 5_000,
+  maxDelayMs: 60 * 60_000,
+};
 
 /** The wait before delivering attempt `next` (2, 3, …) after a failure. */
 export function retryDelay(policy: RetryPolicy, next: number): number {
@@ -37,6 +44,8 @@ export function retryDelay(policy: RetryPolicy, next: number): number {
 /** The email job queue: RabbitMQ with RABBITMQ_URL, in-process otherwise. */
 export interface JobQueue {
   readonly kind: 'rabbitmq' | 'memory';
+  /** How failed jobs are retried here: a handler uses it to tell a retry from the last attempt. */
+  readonly retry: RetryPolicy;
   /** Resolves only once the job is safe: confirmed by the broker, or held by the in-process queue. */
   publish(payload: Record<string, unknown>, options?: PublishOptions): Promise<void>;
   /** Starts handling jobs with at most `concurrency` at once. */

@@ -56,6 +56,7 @@ export function createMemoryQueue(options: { retry?: RetryPolicy } = {}): Memory
 
   return {
     kind: 'memory',
+    retry,
     deadLetters: dead,
     async publish(payload, publishOptions = {}) {
       if (closed) throw new Error('job queue is closed');
@@ -66,6 +67,7 @@ export function createMemoryQueue(options: { retry?: RetryPolicy } = {}): Memory
       concurrency = consumeOptions.concurrency ?? 4;
       pump();
       return {
+        consuming: () => handler !== null && !closed,
         async close() {
           handler = null;
           await Promise.all([...running]);

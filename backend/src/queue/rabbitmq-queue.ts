@@ -59,7 +59,19 @@ export function createRabbitQueue(options: RabbitQueueOptions): RabbitQueue {
     acquireTimeout: options.acquireTimeoutMs ?? 20_000,
   });
   connection.on('error', (error: unknown) => log.warn({ err: error }, 'rabbitmq connection error'));
-  connection.on('connection', () => log.info('rabbitmq connected'));
+  // Whoever connects first declares everything, whatever it goes on to do: a worker on a fresh
+  // broker must not wait for an API's first publish to create the dead-letter and wait queues.
+  const declareAll = async () => {
+    for (const exchange of topology.exchanges) await connection.exchangeDeclare(exchange);
+    for (const queue of topology.queues) await connection.queueDeclare(queue);
+    for (const binding of topology.queueBindings) await connection.queueBind(binding);
+  };
+  connection.on('connection', () => {
+    log.info('rabbitmq connected');
+    declareAll().catch((error: unknown) =>
+      log.warn({ err: error }, 'declaring the rabbitmq topology failed'),
+    );
+  });
   const publisher = connection.createPublisher({
     confirm: true,
     exchanges: topology.exchanges,
@@ -87,6 +99,7 @@ export function createRabbitQueue(options: RabbitQueueOptions): RabbitQueue {
 
   return {
     kind: 'rabbitmq',
+    retry,
     names,
     connection,
     async publish(payload, publishOptions = {}) {
@@ -97,9 +110,10 @@ export function createRabbitQueue(options: RabbitQueueOptions): RabbitQueue {
       const consumer = connection.createConsumer(
         {
           queue: names.queue,
+          // Only what this consumer needs: its queue, the exchanges, and the work binding.
           queueOptions: topology.workQueue,
           exchanges: topology.exchanges,
-          queueBindings: topology.queueBindings,
+          queueBindings: topology.workBindings,
           qos: { prefetchCount: options.prefetch ?? concurrency * 2 },
           concurrency,
           requeue: true,
@@ -133,8 +147,17 @@ export function createRabbitQueue(options: RabbitQueueOptions): RabbitQueue {
           }
         },
       );
-      consumer.on('error', (error: unknown) => log.warn({ err: error }, 'rabbitmq consumer error'));
+      let ready = false;
+      consumer.on('ready', () => {
+        ready = true;
+        log.info({ queue: names.queue }, 'consuming email jobs');
+      });
+      consumer.on('error', (error: unknown) => {
+        ready = false;
+        log.warn({ err: error }, 'rabbitmq consumer error');
+      });
       const handle: JobConsumer = {
+        consuming: () => ready && connection.ready,
         async close() {
           consumers.delete(handle);
           await consumer.close();

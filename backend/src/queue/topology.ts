@@ -1,8 +1,13 @@
 import type { RetryPolicy } from './job-queue.js';
 
+/** `prod` and `prod.` both name the namespace `prod.`; the empty prefix is none. */
+export function namespaceOf(prefix: string): string {
+  return prefix === '' || prefix.endsWith('.') ? prefix : `${prefix}.`;
+}
+
 /** The names of every exchange and queue, under a prefix so that test runs share a broker safely. */
 export function topologyNames(prefix: string, retry: RetryPolicy) {
-  const base = `${prefix}notifications`;
+  const base = `${namespaceOf(prefix)}notifications`;
   return {
     exchange: base,
     routingKey: 'email',
@@ -59,5 +64,7 @@ export function topologyDeclarations(names: TopologyNames) {
       { queue: names.queue, exchange: names.exchange, routingKey: names.routingKey },
       { queue: names.deadQueue, exchange: names.deadExchange, routingKey: '' },
     ],
+    /** The consumer's own binding: it declares only the work queue itself. */
+    workBindings: [{ queue: names.queue, exchange: names.exchange, routingKey: names.routingKey }],
   };
 }

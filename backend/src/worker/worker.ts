@@ -1,11 +1,11 @@
-import type { JobQueue } from '../queue/job-queue.js';
+import type { JobConsumer, JobQueue } from '../queue/job-queue.js';
 import type { Mailer } from '../mail/mailer.js';
 import type { AppContext } from '../services/context.js';
 import { consumeEmailJobs } from './email-consumer.js';
 import { startOutboxRelay } from './outbox-relay.js';
 import type { OutboxRelayOptions } from './outbox-relay.js';
 import type { JobReport } from './email-consumer.js';
-import { requeuePendingEmails } from './requeue-pending.js';
+import { startEmailSweeper } from './email-sweeper.js';
 
 export interface WorkerDeps {
   ctx: AppContext;
@@ -15,36 +15,43 @@ export interface WorkerDeps {
   concurrency?: number;
   /** Called after every delivery of an email job. */
   observe?: (report: JobReport) => void;
+  /** Called after every sweep with the number of jobs it queued again. */
+  onSweep?: (requeued: number) => void;
 }
 
 export interface Worker {
-  /** Stops the relay, lets running jobs finish; unstarted ones stay in (or return to) the queue. */
+  /** The email consumer: its `consuming()` is the worker's readiness. */
+  consumer: JobConsumer;
+  /** Stops the sweeper and the relay, lets running jobs finish; unstarted ones stay queued. */
   stop(): Promise<void>;
 }
 
-/** The worker role: the outbox relay and the email consumer. */
+/** The worker role: the outbox relay, the email consumer and the sweeper of lost jobs. */
 export function startWorker(deps: WorkerDeps): Worker {
+  const { config } = deps.ctx;
   const log = deps.ctx.log.child({ component: 'worker' });
   const relay = startOutboxRelay(deps.ctx.db, deps.queue, log, {
-    emailDelayMs: deps.ctx.config.emailDelayMs,
+    emailDelayMs: config.emailDelayMs,
     ...deps.relay,
   });
   const consumer = consumeEmailJobs(deps.ctx, deps.queue, deps.mailer, log, {
     concurrency: deps.concurrency ?? 4,
     ...(deps.observe ? { observe: deps.observe } : {}),
   });
-  // The broker keeps jobs across restarts; the in-process queue needs them rebuilt from the database.
-  const recovered =
-    deps.queue.kind === 'memory'
-      ? requeuePendingEmails(deps.ctx.db, deps.queue, deps.ctx.config.emailDelayMs).then(
-          (count) => count > 0 && log.info({ count }, 'pending emails queued again'),
-          (error: unknown) => log.error({ err: error }, 'could not queue pending emails again'),
-        )
-      : Promise.resolve();
+  // In every mode: the in-process queue forgets its jobs on restart, a broker can lose one, a
+  // crash can orphan a claimed digest, and a dead-lettered job is retried one max delay later.
+  const sweeper = startEmailSweeper(deps.ctx.db, deps.queue, log, {
+    emailDelayMs: config.emailDelayMs,
+    graceMs: config.emailSweepGraceMs,
+    maxAgeMs: config.emailMaxAgeMs,
+    intervalMs: config.emailSweepIntervalMs,
+    ...(deps.onSweep ? { onSweep: deps.onSweep } : {}),
+  });
   log.info({ queue: deps.queue.kind, mailer: deps.mailer.kind }, 'worker started');
   return {
+    consumer,
     async stop() {
-      await recovered;
+      await sweeper.stop();
       await relay.stop();
       await consumer.close();
     },

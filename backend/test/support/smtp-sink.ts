@@ -12,6 +12,17 @@ export interface ReceivedMail {
   messageId: string | undefined;
 }
 
+/** A point of the SMTP conversation where the sink can stop answering. */
+export type HoldPoint = 'rcpt' | 'end';
+
+/** One held conversation: the sink stopped answering at `point` until released. */
+export interface Hold {
+  /** Resolves once a sender reached the point (for `end`: the mail is already recorded). */
+  reached: Promise<void>;
+  /** Answers the held command (and every later one) normally. */
+  release(): void;
+}
+
 export interface SmtpSink {
   url: string;
   mails: ReceivedMail[];
@@ -23,6 +34,16 @@ export interface SmtpSink {
   waitFor(predicate: (mails: ReceivedMail[]) => boolean, timeoutMs?: number): Promise<void>;
   /** Answers RCPT TO for these addresses with a permanent 550. */
   reject(address: string): void;
+  /** Answers RCPT TO normally again for this address. */
+  accept(address: string): void;
+  /**
+   * Holds the next conversation at `point`: `rcpt` leaves RCPT TO unanswered (a stalled relay);
+   * `end` records the mail when its final "." arrives but withholds the "250", as an MTA that
+   * took the mail and whose answer never reached the sender.
+   */
+  hold(point: HoldPoint): Hold;
+  /** While down, every connection is refused with 421 (service not available), as a relay in an outage. */
+  setDown(down: boolean): void;
   close(): Promise<void>;
 }
 
@@ -30,16 +51,38 @@ export interface SmtpSink {
 export async function startSmtpSink(): Promise<SmtpSink> {
   const mails: ReceivedMail[] = [];
   const rejected = new Set<string>();
+  const holds: { point: HoldPoint; reach: () => void; released: Promise<void> }[] = [];
+  let down = false;
+  const heldAt = (point: HoldPoint) => {
+    const at = holds.findIndex((h) => h.point === point);
+    if (at < 0) return null;
+    const [hold] = holds.splice(at, 1);
+    return hold ?? null;
+  };
+  const unavailable = () => Object.assign(new Error('service not available'), { responseCode: 421 });
   const connectionErrors: Error[] = [];
   const waiters = new Set<() => void>();
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ['STARTTLS'],
     logger: false,
+    onConnect(_session, callback) {
+      callback(down ? unavailable() : undefined);
+    },
+    onMailFrom(_address, _session, callback) {
+      // A connection opened before the outage is refused too.
+      callback(down ? unavailable() : undefined);
+    },
     onRcptTo(address, _session, callback) {
       if (rejected.has(address.address.toLowerCase())) {
         const error = Object.assign(new Error('mailbox unavailable'), { responseCode: 550 });
         callback(error);
+        return;
+      }
+      const hold = heldAt('rcpt');
+      if (hold) {
+        hold.reach();
+        void hold.released.then(() => callback());
         return;
       }
       callback();
@@ -57,6 +100,12 @@ export async function startSmtpSink(): Promise<SmtpSink> {
             messageId: parsed.messageId,
           });
           for (const wake of waiters) wake();
+          const hold = heldAt('end');
+          if (hold) {
+            hold.reach();
+            void hold.released.then(() => callback());
+            return;
+          }
           callback();
         })
         .catch((error: Error) => callback(error));
@@ -88,6 +137,18 @@ export async function startSmtpSink(): Promise<SmtpSink> {
       });
     },
     reject: (address) => rejected.add(address.toLowerCase()),
+    accept: (address) => rejected.delete(address.toLowerCase()),
+    hold(point) {
+      let reach: () => void = () => undefined;
+      let release: () => void = () => undefined;
+      const reached = new Promise<void>((resolve) => (reach = resolve));
+      const released = new Promise<void>((resolve) => (release = resolve));
+      holds.push({ point, reach, released });
+      return { reached, release };
+    },
+    setDown: (value) => {
+      down = value;
+    },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }

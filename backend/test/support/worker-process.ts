@@ -12,11 +12,14 @@ export interface WorkerProcess {
   output(): string;
   /** Sends `signal` and resolves with the exit code or signal once the process is gone. */
   stop(signal: NodeJS.Signals): Promise<string>;
+  /** The exit code (or signal) once the process ended by itself. */
+  exited: Promise<string>;
 }
 
-/** Starts `main.ts <role>` from source in a child process with the given environment. */
-export function spawnBackend(role: string, env: Record<string, string>): WorkerProcess {
-  const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', 'src/main.ts', role], {
+/** Starts `main.ts <role>` (or `main.ts <command> <args…>`) from source in a child process with the given environment. */
+export function spawnBackend(role: string | string[], env: Record<string, string>): WorkerProcess {
+  const args = typeof role === 'string' ? [role] : role;
+  const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', 'src/main.ts', ...args], {
     cwd: backendDir,
     env: { PATH: process.env.PATH ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -27,6 +30,7 @@ export function spawnBackend(role: string, env: Record<string, string>): WorkerP
   const exited = once(child, 'exit').then(([code, signal]) => String(signal ?? code));
   return {
     child,
+    exited,
     output: () => output,
     async stop(signal) {
       if (child.exitCode === null && child.signalCode === null) child.kill(signal);

@@ -5,7 +5,8 @@ export interface DigestItem {
   roomName: string | null;
   actorName: string | null;
   excerpt: string;
-  seq: number | null;
+  /** The message the notification is about: the link opens the room scrolled to it. */
+  messageId: string | null;
 }
 
 export interface RenderedDigest {
@@ -30,10 +31,11 @@ export function escapeHtml(value: string): string {
 /** Subjects are one line whatever a display name contains. */
 const oneLine = (value: string) => value.replace(/[\r\n]+/g, ' ').trim();
 
+/** The web client's room route; `?message=` is the parameter it reads to highlight a message. */
 function linkOf(publicUrl: string, item: DigestItem): string {
   if (!item.roomId) return `${publicUrl}/`;
   const room = `${publicUrl}/rooms/${encodeURIComponent(item.roomId)}`;
-  return item.seq === null ? room : `${room}?seq=${item.seq}`;
+  return item.messageId === null ? room : `${room}?message=${encodeURIComponent(item.messageId)}`;
 }
 
 function headline(item: DigestItem): string {
@@ -49,6 +51,7 @@ export function renderDigest(input: {
   publicUrl: string;
 }): RenderedDigest {
   const { items, publicUrl } = input;
+  const profile = `${publicUrl}/profile`;
   const first = items[0];
   if (!first) throw new Error('a digest needs at least one notification');
   const subject = oneLine(
@@ -67,7 +70,7 @@ export function renderDigest(input: {
     '',
     textItems.join('\n\n'),
     '',
-    `Turn these emails off in your profile: ${publicUrl}/`,
+    `Turn these emails off in your profile: ${profile}`,
   ].join('\n');
   const htmlItems = items
     .map((item) => {
@@ -80,7 +83,7 @@ export function renderDigest(input: {
     `<p>Hi ${escapeHtml(input.recipientName)},</p>`,
     `<p>You have ${items.length === 1 ? 'a new notification' : `${items.length} new notifications`} while you were away:</p>`,
     `<ul>${htmlItems}</ul>`,
-    `<p><small>Turn these emails off in your <a href="${escapeHtml(publicUrl)}/">profile</a>.</small></p>`,
+    `<p><small>Turn these emails off in your <a href="${escapeHtml(profile)}">profile</a>.</small></p>`,
     '</body></html>',
   ].join('');
   return { subject, text, html };

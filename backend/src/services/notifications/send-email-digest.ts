@@ -1,37 +1,98 @@
-import { createHash } from 'node:crypto';
-import { and, asc, eq, inArray, isNull, or, sql } from 'drizzle-orm';
+import { and, asc, eq, isNull, lte, or, sql } from 'drizzle-orm';
 import { messages, notifications, roomParticipants, rooms, users } from '../../db/schema.js';
 import type { Mailer } from '../../mail/mailer.js';
 import type { AppContext } from '../context.js';
 import { renderDigest } from './digest.js';
 import type { DigestItem } from './digest.js';
 import { preview } from './create.js';
+import { claimDigest } from './email-claim.js';
+import { markEmailed } from './mark-emailed.js';
 
-/** Notifications per email; the rest go out with the recipient's next job. */
-const digestMax = 50;
+/** Digests one job may send: a re-sent orphan first, then what is pending besides. */
+const digestsPerJob = 5;
 
-export type DigestOutcome =
-  { sent: number } | { sent: 0; skipped: 'no_user' | 'prefs_off' | 'online' | 'nothing_pending' };
+export type SkipReason = 'online' | 'prefs' | 'read' | 'claimed' | 'unknown_user';
 
-function messageIdOf(ids: string[], publicUrl: string): string {
+export type DigestOutcome = { sent: number; messageIds: string[] } | { sent: 0; skipped: SkipReason };
+
+/** The Message-ID of a claimed digest: the same for every sending of it. */
+export function messageIdOf(claim: string, publicUrl: string): string {
   const host = new URL(publicUrl).hostname || 'localhost';
-  const digest = createHash('sha256').update(ids.join(',')).digest('hex').slice(0, 32);
-  return `<digest.${digest}@${host}>`;
+  return `<digest.${claim}@${host}>`;
+}
+
+/** Pending for email: unread, not emailed, its message not deleted, the recipient still in its room. */
+function pendingFor(userId: string) {
+  return and(
+    eq(notifications.userId, userId),
+    isNull(notifications.readAt),
+    isNull(notifications.emailedAt),
+    isNull(messages.deletedAt),
+    // Someone removed from a (private) room must not get its content by email.
+    or(
+      isNull(notifications.roomId),
+      sql`exists (select 1 from ${roomParticipants} where ${roomParticipants.roomId} = ${notifications.roomId} and ${roomParticipants.userId} = ${notifications.userId})`,
+    ),
+  );
+}
+
+/** Marks the recipient's due, pending notifications as deliberately not emailed, so no sweep revives them. */
+async function skipDue(ctx: AppContext, userId: string, reason: 'online' | 'prefs'): Promise<void> {
+  await ctx.db
+    .update(notifications)
+    .set({ emailSkipped: reason, emailNextAt: null })
+    .where(
+      and(
+        eq(notifications.userId, userId),
+        isNull(notifications.readAt),
+        isNull(notifications.emailedAt),
+        isNull(notifications.emailSkipped),
+        lte(notifications.createdAt, sql`now() - make_interval(secs => ${ctx.config.emailDelayMs / 1000})`),
+      ),
+    );
+}
+
+/** The claimed notifications that are still worth mailing, as the email shows them. */
+async function itemsOf(ctx: AppContext, userId: string, claim: string) {
+  const rows = await ctx.db
+    .select({
+      id: notifications.id,
+      type: notifications.type,
+      roomId: notifications.roomId,
+      messageId: notifications.messageId,
+      preview: notifications.preview,
+      roomName: rooms.name,
+      actorName: users.displayName,
+      body: messages.body,
+    })
+    .from(notifications)
+    .leftJoin(users, eq(users.id, notifications.actorId))
+    .leftJoin(rooms, eq(rooms.id, notifications.roomId))
+    .leftJoin(messages, eq(messages.id, notifications.messageId))
+    .where(and(pendingFor(userId), eq(notifications.emailClaim, claim)))
+    .orderBy(asc(notifications.createdAt), asc(notifications.id));
+  const items: DigestItem[] = rows.map((r) => ({
+    type: r.type,
+    roomId: r.roomId,
+    roomName: r.roomName,
+    actorName: r.actorName,
+    // The current text: an edit after the mention shows as edited, not as the original.
+    excerpt: r.body !== null ? preview(r.body) : r.preview,
+    messageId: r.messageId,
+  }));
+  return { ids: rows.map((r) => r.id), items };
 }
 
 /**
- * Emails a recipient every notification still pending for them, in ONE message, if they are
- * offline everywhere and their preferences allow. Pending means unread, not emailed yet, its
- * message not deleted and the recipient still in the room.
+ * Emails a recipient every notification still pending for them, in one message per digest, if
+ * they are offline everywhere and their preferences allow.
  *
- * Exactly once, as far as SMTP allows (it has no two-phase commit): the rows are locked and
- * marked `emailed_at` in a transaction, the mail is staged (envelope and body transferred, the
- * final "." held back), and then the end of the mail and the COMMIT leave together, in one tick.
- * A crash before that point leaves an unfinished mail, which the server discards, and an aborted
- * transaction, so the redelivered job sends it once; a crash after it leaves both done. A
- * concurrent job for the same recipient skips the locked rows. If the server refuses the ended
- * mail, the marks are cleared again and the job is retried. The Message-ID is stable, so a
- * receiver can still drop the copy that the remaining microsecond could produce.
+ * No SMTP traffic ever happens inside a database transaction (on PGlite every query would wait
+ * behind it). Instead, three steps: a short committed transaction claims the notifications under
+ * a fresh token (`email-claim.ts`); the mail goes out with a Message-ID derived from that token;
+ * then `emailed_at` is committed (`mark-emailed.ts`, retried until the database takes it). A crash
+ * between the server's acceptance and that commit is the only way to a second copy, and that copy
+ * carries the same Message-ID: whoever sends an orphaned claim again reuses its token.
  */
 export async function sendEmailDigest(
   ctx: AppContext,
@@ -43,81 +104,50 @@ export async function sendEmailDigest(
     .from(users)
     .where(eq(users.id, userId))
     .limit(1);
-  if (!recipient) return { sent: 0, skipped: 'no_user' };
+  if (!recipient) return { sent: 0, skipped: 'unknown_user' };
   // `mentions` covers the personal notifications (mentions and invites); `off` stops every email.
-  if (recipient.prefs.email === 'off') return { sent: 0, skipped: 'prefs_off' };
-  if ((await ctx.presence.online([userId])).has(userId)) return { sent: 0, skipped: 'online' };
+  if (recipient.prefs.email === 'off') {
+    await skipDue(ctx, userId, 'prefs');
+    return { sent: 0, skipped: 'prefs' };
+  }
+  if ((await ctx.presence.online([userId])).has(userId)) {
+    await skipDue(ctx, userId, 'online');
+    return { sent: 0, skipped: 'online' };
+  }
 
-  const staged = await ctx.db.transaction(async (tx) => {
-    const rows = await tx
-      .select({
-        id: notifications.id,
-        type: notifications.type,
-        roomId: notifications.roomId,
-        preview: notifications.preview,
-        roomName: rooms.name,
-        actorName: users.displayName,
-        body: messages.body,
-        seq: messages.seq,
-      })
-      .from(notifications)
-      .leftJoin(users, eq(users.id, notifications.actorId))
-      .leftJoin(rooms, eq(rooms.id, notifications.roomId))
-      .leftJoin(messages, eq(messages.id, notifications.messageId))
-      .where(
-        and(
-          eq(notifications.userId, userId),
-          isNull(notifications.readAt),
-          isNull(notifications.emailedAt),
-          isNull(messages.deletedAt),
-          // Someone removed from a (private) room must not get its content by email.
-          or(
-            isNull(notifications.roomId),
-            sql`exists (select 1 from ${roomParticipants} where ${roomParticipants.roomId} = ${notifications.roomId} and ${roomParticipants.userId} = ${notifications.userId})`,
-          ),
-        ),
-      )
-      .orderBy(asc(notifications.createdAt), asc(notifications.id))
-      .limit(digestMax)
-      // Another worker holding some of these rows is emailing them right now: leave them to it.
-      .for('update', { of: notifications, skipLocked: true });
-    if (rows.length === 0) return null;
-
-    const items: DigestItem[] = rows.map((r) => ({
-      type: r.type,
-      roomId: r.roomId,
-      roomName: r.roomName,
-      actorName: r.actorName,
-      // The current text: an edit after the mention shows as edited, not as the original.
-      excerpt: r.body !== null ? preview(r.body) : r.preview,
-      seq: r.seq,
-    }));
-    const ids = rows.map((r) => r.id);
+  const messageIds: string[] = [];
+  let sent = 0;
+  let busy = false;
+  for (let round = 0; round < digestsPerJob; round += 1) {
+    const claimed = await claimDigest(ctx, userId, pendingFor(userId));
+    if (claimed === 'held') busy = true;
+    if (claimed === 'held' || claimed === null) break;
+    const { ids, items } = await itemsOf(ctx, userId, claimed.claim);
+    // Everything in it was read (or deleted) since it was claimed: nothing to say any more.
+    if (items.length === 0) continue;
+    const messageId = messageIdOf(claimed.claim, ctx.config.publicUrl);
     const rendered = renderDigest({
       recipientName: recipient.displayName,
       items,
       publicUrl: ctx.config.publicUrl,
     });
-    await tx.update(notifications).set({ emailedAt: new Date() }).where(inArray(notifications.id, ids));
-    const mail = await mailer.stage({
-      to: recipient.email,
-      ...rendered,
-      messageId: messageIdOf(ids, ctx.config.publicUrl),
-    });
-    // The final "." goes out now; the COMMIT follows when this callback returns, in the same tick.
-    const accepted = mail.finish();
-    // Awaited (and its failure rethrown) right after the commit; this only keeps a refusal that
-    // arrives before then from counting as an unhandled rejection.
-    accepted.catch(() => undefined);
-    return { ids, accepted };
-  });
-  if (!staged) return { sent: 0, skipped: 'nothing_pending' };
-  try {
-    await staged.accepted;
-  } catch (error) {
-    // Refused (or cut off before the server's answer): unmark, so that the retry sends the digest.
-    await ctx.db.update(notifications).set({ emailedAt: null }).where(inArray(notifications.id, staged.ids));
-    throw error;
+    try {
+      await mailer.send({ to: recipient.email, ...rendered, messageId });
+    } catch (error) {
+      // Nothing accepted (or unknown): give the claim up so that the retry sends it again, same token.
+      await ctx.db
+        .update(notifications)
+        .set({ emailClaimedAt: null })
+        .where(and(eq(notifications.emailClaim, claimed.claim), isNull(notifications.emailedAt)))
+        .catch((releaseError: unknown) =>
+          ctx.log.warn({ err: releaseError }, 'could not release an email claim; its lease will run out'),
+        );
+      throw error;
+    }
+    await markEmailed(ctx, ids);
+    messageIds.push(messageId);
+    sent += ids.length;
   }
-  return { sent: staged.ids.length };
+  if (sent > 0) return { sent, messageIds };
+  return { sent: 0, skipped: busy ? 'claimed' : 'read' };
 }
