@@ -98,7 +98,10 @@ describe('the email worker', () => {
       .where(eq(notifications.messageId, message.id));
     expect(row?.emailedAt).toBeInstanceOf(Date);
     // A redelivered job finds nothing left to send.
-    expect(await sendEmailDigest(app.ctx, mailer, bob.user.id)).toEqual({ sent: 0, skipped: 'read' });
+    expect(await sendEmailDigest(app.ctx, mailer, bob.user.id)).toEqual({
+      sent: 0,
+      skipped: 'nothing_pending',
+    });
     expect(sink.to(bob.user.email)).toHaveLength(1);
   });
 
@@ -166,7 +169,7 @@ describe('the email worker', () => {
     });
     expect(read.statusCode).toBe(204);
     const [report] = await reportsFor(bob, 1);
-    expect(outcomeOf(report)).toEqual({ sent: 0, skipped: 'read' });
+    expect(outcomeOf(report)).toEqual({ sent: 0, skipped: 'nothing_pending' });
     expect(sink.to(bob.user.email)).toHaveLength(0);
   });
 
@@ -176,7 +179,7 @@ describe('the email worker', () => {
     const message = await postMessage(app.server, owner, room.id, `@${bob.user.username} oops, wrong room`);
     await app.ctx.db.update(messages).set({ deletedAt: new Date() }).where(eq(messages.id, message.id));
     const [report] = await reportsFor(bob, 1);
-    expect(outcomeOf(report)).toEqual({ sent: 0, skipped: 'read' });
+    expect(outcomeOf(report)).toEqual({ sent: 0, skipped: 'nothing_pending' });
     expect(sink.to(bob.user.email)).toHaveLength(0);
   });
 
@@ -192,7 +195,7 @@ describe('the email worker', () => {
     expect(patched.statusCode).toBe(200);
     await postMessage(app.server, owner, room.id, `@${bob.user.username} ping`);
     const [report] = await reportsFor(bob, 1);
-    expect(outcomeOf(report)).toEqual({ sent: 0, skipped: 'prefs' });
+    expect(outcomeOf(report)).toEqual({ sent: 0, skipped: 'prefs_off' });
     expect(sink.to(bob.user.email)).toHaveLength(0);
   });
 
@@ -207,7 +210,7 @@ describe('the email worker', () => {
     });
     expect(left.statusCode).toBe(204);
     const [report] = await reportsFor(bob, 1);
-    expect(outcomeOf(report)).toEqual({ sent: 0, skipped: 'read' });
+    expect(outcomeOf(report)).toEqual({ sent: 0, skipped: 'nothing_pending' });
     expect(sink.to(bob.user.email)).toHaveLength(0);
   });
 

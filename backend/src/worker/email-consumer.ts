@@ -6,7 +6,7 @@ import type { Mailer } from '../mail/mailer.js';
 import type { AppContext } from '../services/context.js';
 import { metrics } from '../metrics/metrics.js';
 import { sendEmailDigest } from '../services/notifications/send-email-digest.js';
-import type { DigestOutcome } from '../services/notifications/send-email-digest.js';
+import type { DigestOutcome, SkipReason } from '../services/notifications/send-email-digest.js';
 import { recordEmailFailure } from '../services/notifications/email-failure.js';
 
 /** What the outbox row of a notification carries to the worker. */
@@ -22,11 +22,17 @@ export interface EmailConsumerOptions {
   observe?: (report: JobReport) => void;
 }
 
+const skipLabels: Record<SkipReason, string> = {
+  online: 'skipped_online',
+  prefs_off: 'skipped_prefs',
+  nothing_pending: 'skipped_read',
+  claimed: 'skipped_claimed',
+  no_user: 'unknown_user',
+};
+
 /** The `email_jobs_total` label of an outcome. */
 export function outcomeLabel(outcome: DigestOutcome): string {
-  if ('skipped' in outcome)
-    return outcome.skipped === 'unknown_user' ? 'unknown_user' : `skipped_${outcome.skipped}`;
-  return 'sent';
+  return 'skipped' in outcome ? skipLabels[outcome.skipped] : 'sent';
 }
 
 /**

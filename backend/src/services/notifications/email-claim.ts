@@ -10,6 +10,8 @@ const digestMax = 50;
 export interface Claim {
   claim: string;
   ids: string[];
+  /** A digest claimed before by a sender that is gone, sent again now. */
+  orphan: boolean;
 }
 
 /**
@@ -54,7 +56,7 @@ export async function claimDigest(
       )
       .returning({ id: notifications.id, claim: notifications.emailClaim });
     const orphanClaim = orphan[0]?.claim;
-    if (orphanClaim) return { claim: orphanClaim, ids: orphan.map((r) => r.id) };
+    if (orphanClaim) return { claim: orphanClaim, ids: orphan.map((r) => r.id), orphan: true };
 
     const rows = await tx
       .select({ id: notifications.id })
@@ -86,6 +88,6 @@ export async function claimDigest(
       .update(notifications)
       .set({ emailClaim: claim, ...claimedFields })
       .where(inArray(notifications.id, ids));
-    return { claim, ids };
+    return { claim, ids, orphan: false };
   });
 }

@@ -8,10 +8,11 @@ import { preview } from './create.js';
 import { claimDigest } from './email-claim.js';
 import { markEmailed } from './mark-emailed.js';
 
-/** Digests one job may send: a re-sent orphan first, then what is pending besides. */
+/** Digests one job may send: orphans sent again, then one fresh digest of what is pending. */
 const digestsPerJob = 5;
 
-export type SkipReason = 'online' | 'prefs' | 'read' | 'claimed' | 'unknown_user';
+/** Why a job sent nothing: `nothing_pending` covers read, deleted, left the room and already sent. */
+export type SkipReason = 'online' | 'prefs_off' | 'nothing_pending' | 'claimed' | 'no_user';
 
 export type DigestOutcome = { sent: number; messageIds: string[] } | { sent: 0; skipped: SkipReason };
 
@@ -104,11 +105,11 @@ export async function sendEmailDigest(
     .from(users)
     .where(eq(users.id, userId))
     .limit(1);
-  if (!recipient) return { sent: 0, skipped: 'unknown_user' };
+  if (!recipient) return { sent: 0, skipped: 'no_user' };
   // `mentions` covers the personal notifications (mentions and invites); `off` stops every email.
   if (recipient.prefs.email === 'off') {
     await skipDue(ctx, userId, 'prefs');
-    return { sent: 0, skipped: 'prefs' };
+    return { sent: 0, skipped: 'prefs_off' };
   }
   if ((await ctx.presence.online([userId])).has(userId)) {
     await skipDue(ctx, userId, 'online');
@@ -124,7 +125,10 @@ export async function sendEmailDigest(
     if (claimed === 'held' || claimed === null) break;
     const { ids, items } = await itemsOf(ctx, userId, claimed.claim);
     // Everything in it was read (or deleted) since it was claimed: nothing to say any more.
-    if (items.length === 0) continue;
+    if (items.length === 0) {
+      if (claimed.orphan) continue;
+      break;
+    }
     const messageId = messageIdOf(claimed.claim, ctx.config.publicUrl);
     const rendered = renderDigest({
       recipientName: recipient.displayName,
@@ -147,7 +151,9 @@ export async function sendEmailDigest(
     await markEmailed(ctx, ids);
     messageIds.push(messageId);
     sent += ids.length;
+    // One fresh digest per job: what arrives meanwhile waits for its own job (and its delay).
+    if (!claimed.orphan) break;
   }
   if (sent > 0) return { sent, messageIds };
-  return { sent: 0, skipped: busy ? 'claimed' : 'read' };
+  return { sent: 0, skipped: busy ? 'claimed' : 'nothing_pending' };
 }
