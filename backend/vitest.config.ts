@@ -23,6 +23,7 @@ export default defineConfig({
           ...shared,
           name: 'embedded',
           exclude: ['**/*.services.test.ts'],
+          globalSetup: ['test/support/pglite-template.ts'],
           env: { TEST_MODE: 'embedded' },
         },
       },

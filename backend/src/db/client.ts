@@ -26,6 +26,11 @@ export interface DatabaseOptions {
   databaseUrl?: string | undefined;
   /** Where PGlite keeps its files; `memory://` for a throwaway database. */
   dataDir: string;
+  /**
+   * A PGlite data directory dumped with `dumpDataDir` to start the in-memory store from, instead of an
+   * empty cluster (tests start from one migrated template).
+   */
+  template?: Blob;
   poolSize?: number;
   /**
    * How long a query may wait for its answer before the connection is given up (DATABASE_QUERY_TIMEOUT_MS):
@@ -128,7 +133,9 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
   const inMemory = options.dataDir === 'memory://';
   const release = inMemory ? () => undefined : lockDataDir(options.dataDir);
   try {
-    const client = await PGlite.create(inMemory ? undefined : join(options.dataDir, 'pglite'));
+    const client = inMemory
+      ? await PGlite.create(options.template ? { loadDataDir: options.template } : {})
+      : await PGlite.create(join(options.dataDir, 'pglite'));
     const db = drizzlePglite(client, { schema }) as unknown as Db;
     return {
       db,

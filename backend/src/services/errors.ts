@@ -25,3 +25,6 @@ export const unauthorized = (message = 'authentication required', code: ErrorCod
 export const forbidden = (message = 'not allowed') => new AppError(403, 'forbidden', message);
 export const notFound = (what = 'resource') => new AppError(404, 'not_found', `${what} not found`);
 export const conflict = (message: string, code: ErrorCode = 'conflict') => new AppError(409, code, message);
+/** A 409 about one body field (a taken username or email), with the reason on that field. */
+export const takenField = (field: string, code: ErrorCode, message: string) =>
+  new AppError(409, code, message, {}, [{ path: `body.${field}`, message }]);

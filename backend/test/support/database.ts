@@ -1,9 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
+import { inject } from 'vitest';
 import { openDatabase } from '../../src/db/client.js';
 import type { Database } from '../../src/db/client.js';
 import { migrate } from '../../src/db/migrate.js';
 import { services } from './services.js';
+import { loadTemplate } from './pglite-template.js';
 import type { TestMode } from './services.js';
 
 export interface TestDatabase {
@@ -22,7 +24,11 @@ function withDatabase(url: string, name: string): string {
 /** A fresh database, PostgreSQL (`services`) or in-memory PGlite (`embedded`), migrated and empty. */
 export async function createTestDatabase(mode: TestMode): Promise<TestDatabase> {
   if (mode === 'embedded') {
-    const database = await openDatabase({ dataDir: 'memory://' });
+    // The embedded project starts every database from one migrated template (support/pglite-template.ts);
+    // migrate() then only confirms there is nothing left to apply.
+    const templatePath = process.env.VITEST ? inject('pgliteTemplate') : undefined;
+    const template = templatePath ? await loadTemplate(templatePath) : undefined;
+    const database = await openDatabase({ dataDir: 'memory://', template });
     await migrate(database);
     return { database, drop: () => database.close() };
   }

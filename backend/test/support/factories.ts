@@ -82,6 +82,7 @@ export function problemOf(response: LightMyRequestResponse): {
   status: number;
   code: string;
   detail: string;
+  errors?: Array<{ path: string; message: string }>;
 } {
   const type = String(response.headers['content-type'] ?? '');
   if (!type.startsWith('application/problem+json')) {

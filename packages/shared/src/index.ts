@@ -1,3 +1,5 @@
+// First: every schema below reports validation problems in plain sentences.
+import './validation-messages.js';
 export * from './common.js';
 export * from './limits.js';
 export * from './users.js';

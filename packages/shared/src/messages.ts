@@ -31,7 +31,7 @@ export const HistoryQuery = z
     limit: z.coerce.number().int().min(1).max(limits.pageSizeMax).default(limits.pageSizeDefault),
   })
   .refine((q) => q.before === undefined || q.after === undefined, {
-    message: 'use either before or after, not both',
+    message: 'Use either before or after, not both.',
     path: ['before'],
   });
 export type HistoryQuery = z.infer<typeof HistoryQuery>;

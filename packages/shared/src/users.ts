@@ -7,7 +7,7 @@ export const Username = z
   .trim()
   .min(limits.usernameMin)
   .max(limits.usernameMax)
-  .regex(usernamePattern, 'letters, digits and underscores only');
+  .regex(usernamePattern, 'Use only letters, digits and underscores.');
 
 export const Email = z
   .string()
@@ -62,10 +62,10 @@ export const UpdateProfileBody = z
   })
   .refine((b) => b.password === undefined || b.currentPassword !== undefined, {
     path: ['currentPassword'],
-    message: 'currentPassword is required to change the password',
+    message: 'Enter your current password to change your password.',
   })
   .refine((b) => b.email === undefined || b.currentPassword !== undefined, {
     path: ['currentPassword'],
-    message: 'currentPassword is required to change the email',
+    message: 'Enter your current password to change your email.',
   });
 export type UpdateProfileBody = z.infer<typeof UpdateProfileBody>;

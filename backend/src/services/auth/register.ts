@@ -2,7 +2,7 @@ import type { AuthResponse, RegisterBody } from '@messaging-app/shared';
 import { users } from '../../db/schema.js';
 import { sqlState, uniqueViolation, violatedConstraint } from '../../db/errors.js';
 import type { AppContext } from '../context.js';
-import { conflict, invalidField } from '../errors.js';
+import { invalidField, takenField } from '../errors.js';
 import { startSession } from './sessions.js';
 import { hashPasswordFor } from './password-check.js';
 import type { Requester } from './password-check.js';
@@ -38,9 +38,9 @@ export async function register(
   } catch (error) {
     if (sqlState(error) === uniqueViolation) {
       if (violatedConstraint(error) === 'users_email_lower_key') {
-        throw conflict('that email is already registered', 'email_taken');
+        throw takenField('email', 'email_taken', 'An account with this email already exists.');
       }
-      throw conflict('that username is taken', 'username_taken');
+      throw takenField('username', 'username_taken', 'This username is taken.');
     }
     throw error;
   }

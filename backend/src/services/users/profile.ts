@@ -3,7 +3,7 @@ import type { Profile, UpdateProfileBody, User } from '@messaging-app/shared';
 import { sessions, users } from '../../db/schema.js';
 import { sqlState, uniqueViolation } from '../../db/errors.js';
 import type { AppContext } from '../context.js';
-import { conflict, invalidField, notFound } from '../errors.js';
+import { invalidField, notFound, takenField } from '../errors.js';
 import { toProfile, toUser } from '../presenters.js';
 import { hashPasswordFor, verifyAsLogin } from '../auth/password-check.js';
 import type { Requester } from '../auth/password-check.js';
@@ -53,7 +53,7 @@ export async function updateProfile(
     const current = input.currentPassword ?? '';
     const asker = { ...requester, userId: caller.userId };
     if (!(await verifyAsLogin(ctx, `user:${user.id}`, asker, user.passwordHash, current))) {
-      throw invalidField('currentPassword', 'the current password is wrong');
+      throw invalidField('currentPassword', 'Your current password is not correct.');
     }
   }
   const changes: Partial<typeof users.$inferInsert> = { updatedAt: new Date() };
@@ -72,7 +72,7 @@ export async function updateProfile(
     [updated] = await ctx.db.update(users).set(changes).where(eq(users.id, user.id)).returning();
   } catch (error) {
     if (sqlState(error) === uniqueViolation)
-      throw conflict('that email is already registered', 'email_taken');
+      throw takenField('email', 'email_taken', 'An account with this email already exists.');
     throw error;
   }
   if (!updated) throw notFound('user');

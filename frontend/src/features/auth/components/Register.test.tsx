@@ -48,13 +48,14 @@ describe('Register', () => {
       handlers: {
         register: () =>
           problem(400, 'validation_failed', 'body.username: letters', [
-            { path: 'body.username', message: 'letters, digits and underscores only' },
-            { path: 'body.password', message: 'Too small: expected string to have >=8 characters' },
+            { path: 'body.username', message: 'Use only letters, digits and underscores.' },
+            { path: 'body.password', message: 'Use at least 8 characters.' },
           ]),
       },
     });
     await fill({ username: 'bad name', email: 'x@example.test', password: 'short' });
-    expect(await screen.findByText('Letters, digits and underscores only')).toBeInTheDocument();
+    expect(await screen.findByText('Use only letters, digits and underscores.')).toBeInTheDocument();
+    expect(screen.getByText('Use at least 8 characters.')).toBeInTheDocument();
     expect(screen.getByLabelText('Username')).toHaveAttribute('aria-invalid', 'true');
     expect(screen.getByLabelText('Password')).toHaveAttribute('aria-invalid', 'true');
     expect(screen.getByLabelText('Email')).not.toHaveAttribute('aria-invalid');
@@ -81,12 +82,19 @@ describe('Register', () => {
     expect(screen.getByLabelText('Password')).toHaveAttribute('aria-invalid', 'true');
   });
 
-  it('reports a taken username as a form error', async () => {
+  it('shows a taken username on the Username field', async () => {
     renderApp({
       route: '/register',
-      handlers: { register: () => problem(409, 'username_taken', 'that username is taken') },
+      handlers: {
+        register: () =>
+          problem(409, 'username_taken', 'This username is taken.', [
+            { path: 'body.username', message: 'This username is taken.' },
+          ]),
+      },
     });
     await fill({ username: 'taken', email: 't@example.test', password: 'long enough' });
-    expect(await screen.findByRole('alert')).toHaveTextContent('that username is taken');
+    expect(await screen.findByText('This username is taken.')).toBeInTheDocument();
+    expect(screen.getByLabelText('Username')).toHaveAttribute('aria-invalid', 'true');
+    expect(screen.getByLabelText('Email')).not.toHaveAttribute('aria-invalid');
   });
 });

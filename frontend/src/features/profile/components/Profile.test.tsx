@@ -21,7 +21,7 @@ function setup() {
         }
         if (change.password && change.currentPassword !== 'right') {
           return problem(400, 'validation_failed', 'wrong', [
-            { path: 'body.currentPassword', message: 'is wrong' },
+            { path: 'body.currentPassword', message: 'Your current password is not correct.' },
           ]);
         }
         me = { ...me, ...(change.displayName ? { displayName: change.displayName } : {}) };
@@ -58,7 +58,7 @@ describe('Profile', () => {
     await userEvent.type(within(form).getByLabelText('Current password'), 'wrong');
     await userEvent.type(within(form).getByLabelText('New password'), 'a much better one');
     await userEvent.click(within(form).getByRole('button', { name: 'Change password' }));
-    expect(await within(form).findByText('Is wrong')).toBeInTheDocument();
+    expect(await within(form).findByText('Your current password is not correct.')).toBeInTheDocument();
     expect(within(form).getByLabelText('Current password')).toHaveAttribute('aria-invalid', 'true');
   });
 
