@@ -29,6 +29,8 @@ const summaries: Record<string, string> = {
   'server:typing': 'Someone is typing in a followed room.',
   'server:presence': 'A user of a shared room came online or went offline.',
   'server:notification.new': 'A notification for this user (mention, invitation).',
+  'server:notification.read':
+    'These notifications of the user became read (in another tab, or by reading their room).',
   'server:error': 'A frame failed; the socket stays open unless the client floods or is unauthenticated.',
   'server:pong': 'Answer to ping.',
 };
