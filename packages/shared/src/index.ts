@@ -3,6 +3,7 @@ import './validation-messages.js';
 export * from './common.js';
 export * from './limits.js';
 export * from './users.js';
+export * from './display-name.js';
 export * from './auth.js';
 export * from './messages.js';
 export * from './rooms.js';

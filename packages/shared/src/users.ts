@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { Id, Timestamp } from './common.js';
 import { limits, usernamePattern } from './limits.js';
+import { displayNameProblem } from './display-name.js';
 
 export const Username = z
   .string()
@@ -18,7 +19,17 @@ export const Email = z
 
 export const Password = z.string().min(limits.passwordMin).max(limits.passwordMax);
 
-export const DisplayName = z.string().trim().min(1).max(limits.displayNameMax);
+/** NFC, trimmed, with something visible and no direction controls (display-name.ts). */
+export const DisplayName = z
+  .string()
+  .normalize('NFC')
+  .trim()
+  .min(1)
+  .max(limits.displayNameMax)
+  .superRefine((name, ctx) => {
+    const problem = displayNameProblem(name);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  });
 
 /** A user as anyone may see them: never an email. */
 export const User = z.object({

@@ -8,6 +8,7 @@ import { toProfile, toUser } from '../presenters.js';
 import { hashPasswordFor, verifyAsLogin } from '../auth/password-check.js';
 import type { Requester } from '../auth/password-check.js';
 import { passwordProblem } from '../auth/password-policy.js';
+import { looksLikeARoommate } from './look-alike.js';
 import type { Caller } from '../auth/sessions.js';
 import { revokeSession } from '../auth/sessions.js';
 import { cachesOf, forgetProfile } from '../../cache/caches.js';
@@ -47,6 +48,14 @@ export async function updateProfile(
       email: input.email ?? user.email,
     });
     if (weak) throw invalidField('password', weak);
+  }
+  if (input.displayName !== undefined && input.displayName !== user.displayName) {
+    if (await looksLikeARoommate(ctx, user.id, input.displayName)) {
+      throw invalidField(
+        'displayName',
+        'this name looks like the name of someone in your rooms; choose another',
+      );
+    }
   }
   const sensitive = input.password !== undefined || input.email !== undefined;
   if (sensitive) {
