@@ -4,6 +4,8 @@ const shared = {
   include: ['test/**/*.test.ts'],
   testTimeout: 30_000,
   hookTimeout: 60_000,
+  // Fails the test during which an error escaped every boundary (unhandled rejection, uncaught exception).
+  setupFiles: ['test/support/unhandled-guard.ts'],
 };
 
 /**

@@ -37,6 +37,7 @@ import { messageRoutes } from './routes/messages.js';
 import { notificationRoutes } from './routes/notifications.js';
 import { createGateway } from './websocket/gateway.js';
 import type { GatewayOptions } from './websocket/options.js';
+import type { HubStats } from './websocket/hub.js';
 import { healthRoutes } from './routes/health.js';
 import type { ReadinessCheck } from './routes/health.js';
 
@@ -59,8 +60,14 @@ export interface App {
   ctx: AppContext;
   /** Flips /readyz to unready: the first step of a graceful shutdown. */
   stopAccepting(): void;
-  /** Closes every WebSocket with `code` (1012 on SIGTERM, so clients reconnect and resume). */
-  closeSockets(code: number): void;
+  /**
+   * The gateway's part of a shutdown: stops reading frames, waits for the frames being handled and
+   * the acks of stored sends, then closes every WebSocket with `code` (1012 on SIGTERM, so clients
+   * reconnect and resume).
+   */
+  closeSockets(code: number): Promise<void>;
+  /** What the WebSocket gateway holds (for tests and leak hunting). */
+  realtimeStats(): HubStats;
 }
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -154,7 +161,8 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   return {
     server,
     ctx,
-    closeSockets: (code) => gateway.closeAll(code),
+    closeSockets: (code) => gateway.stop(code),
+    realtimeStats: () => gateway.stats(),
     stopAccepting: () => {
       accepting = false;
     },

@@ -13,6 +13,7 @@ import { startOpsServer } from './metrics/ops-server.js';
 import { CloseCode } from '@messaging-app/shared';
 import { runDeadLettersCommand, UsageError } from './worker/dead-letters-command.js';
 import type { Worker } from './worker/worker.js';
+import { installLastResort } from './last-resort.js';
 
 const roles: readonly Role[] = ['all', 'api', 'worker', 'migrate'];
 
@@ -53,6 +54,7 @@ async function main() {
   }
   const role = roleFromArgs(config.role);
   const log = createLogger(config.logLevel, undefined, { pretty: wantsPrettyLogs(config.env) });
+  installLastResort(log);
   if (role === 'migrate') {
     await runMigrate(config, log);
     return;
@@ -93,7 +95,9 @@ async function main() {
 
   onShutdown(log, role, 10_000, async () => {
     app.stopAccepting();
-    app.closeSockets(CloseCode.serviceRestart);
+    // Stops reading frames, waits for the frames being handled and the acks of stored sends (the
+    // send batchers drain), then closes the sockets: nothing is acked that was not stored.
+    await app.closeSockets(CloseCode.serviceRestart);
     // Stops listening, lets in-flight requests finish, runs the onClose hooks.
     await app.server.close();
     // Running email jobs finish; unstarted ones stay queued.

@@ -64,6 +64,25 @@ export const metrics = {
     name: 'email_sweep_requeued_total',
     help: 'Email jobs queued again by the sweeper for pending notifications whose job was gone',
   }),
+  wsFailures: counter({
+    name: 'ws_failures_total',
+    help: 'Unexpected failures caught by the WebSocket gateway boundary, by where they entered',
+    labelNames: ['entry'] as const,
+  }),
+  wsReplayedEvents: counter({
+    name: 'ws_replayed_events_total',
+    help: 'Stored room events replayed to sockets (subscribe with afterSeq, gap fills, catch-ups)',
+  }),
+  wsRefusedSockets: counter({
+    name: 'ws_refused_sockets_total',
+    help: 'WebSocket connections closed by a cap, by reason (per user, unauthenticated per address)',
+    labelNames: ['reason'] as const,
+  }),
+  processFailures: counter({
+    name: 'process_unhandled_errors_total',
+    help: 'Errors that escaped every boundary and reached the last-resort process handler, by kind',
+    labelNames: ['kind'] as const,
+  }),
   samplerErrors: counter({
     name: 'metrics_sampler_errors_total',
     help: 'Scrape-time samplers that failed (the gauge keeps its previous value)',

@@ -20,6 +20,17 @@ export interface RateLimits {
   /** Frames per WebSocket connection: a token bucket; a flood closes the socket. */
   wsFramesPerSecond: number;
   wsFrameBurst: number;
+  /** Sockets one user may hold open on one instance; the next is closed with 1008. */
+  wsSocketsPerUser: number;
+  /** Sockets one address may hold open before they authenticate, per instance; the next is closed with 1008. */
+  wsUnauthenticatedPerAddress: number;
+  /**
+   * Stored events replayed to one socket (subscribe with `afterSeq`), and to all sockets of one user
+   * on one instance: token buckets of this capacity that refill in a minute. A spent budget answers
+   * `rate_limited` with `retryAfterMs`; the client resumes from the last seq it received.
+   */
+  wsReplayPerSocket: number;
+  wsReplayPerUser: number;
   /** Lifetime of membership and profile cache entries. */
   cacheTtlSeconds: number;
   /** argon2 hashes and verifications running at once (a fair queue holds the rest): cores less one. */
@@ -44,6 +55,10 @@ const LimitEnv = z.object({
   RATE_LIMIT_MESSAGE_BURST: count.default(20),
   RATE_LIMIT_WS_FRAMES_PER_SECOND: positive.default(20),
   RATE_LIMIT_WS_FRAME_BURST: count.default(60),
+  WS_MAX_SOCKETS_PER_USER: count.default(20),
+  WS_MAX_UNAUTHENTICATED_PER_ADDRESS: count.default(50),
+  WS_REPLAY_EVENTS_PER_SOCKET: count.default(10_000),
+  WS_REPLAY_EVENTS_PER_USER: count.default(30_000),
   CACHE_TTL_SECONDS: count.default(300),
   // One core stays free for the event loop: argon2 on every core starves every other request.
   PASSWORD_WORK_CONCURRENCY: count.default(Math.max(1, availableParallelism() - 1)),
@@ -71,6 +86,10 @@ export function rateLimitsFromEnv(source: NodeJS.ProcessEnv): RateLimits {
     messageBurst: e.RATE_LIMIT_MESSAGE_BURST,
     wsFramesPerSecond: e.RATE_LIMIT_WS_FRAMES_PER_SECOND,
     wsFrameBurst: e.RATE_LIMIT_WS_FRAME_BURST,
+    wsSocketsPerUser: e.WS_MAX_SOCKETS_PER_USER,
+    wsUnauthenticatedPerAddress: e.WS_MAX_UNAUTHENTICATED_PER_ADDRESS,
+    wsReplayPerSocket: e.WS_REPLAY_EVENTS_PER_SOCKET,
+    wsReplayPerUser: e.WS_REPLAY_EVENTS_PER_USER,
     cacheTtlSeconds: e.CACHE_TTL_SECONDS,
     passwordWorkConcurrency: e.PASSWORD_WORK_CONCURRENCY,
     passwordWorkQueuePerRequester: e.PASSWORD_WORK_QUEUE_PER_REQUESTER,

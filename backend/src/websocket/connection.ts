@@ -5,6 +5,7 @@ import type { RateLimits } from '../ratelimit/settings.js';
 import { createFrameLimiter } from '../ratelimit/limiter.js';
 import type { RoomStream } from './room-stream.js';
 import type { GatewayOptions } from './options.js';
+import { EventBucket } from './replay-budget.js';
 
 export interface Identity {
   userId: string;
@@ -24,12 +25,24 @@ export class Connection {
   alive = true;
   /** Frames are handled one after another, so a client's sends commit in the order it sent them. */
   queue: Promise<void> = Promise.resolve();
+  /** Frames read and not handled yet. */
+  queuedFrames = 0;
+  /**
+   * Set once the socket has closed and the hub has forgotten it: frames still queued are dropped,
+   * and nothing may attach it to a room or a user again.
+   */
+  removed = false;
+  /** Stored events this socket may still have replayed (subscribe with `afterSeq`). */
+  readonly replayBudget: EventBucket;
 
   constructor(
     readonly socket: WebSocket,
     private readonly options: GatewayOptions,
     limits: RateLimits,
+    /** The client's address (after trusted proxies), for the per-address cap. */
+    readonly address: string,
   ) {
+    this.replayBudget = new EventBucket(limits.wsReplayPerSocket);
     this.frames = createFrameLimiter({
       ...limits,
       wsFrameBurst: options.frameBurst ?? limits.wsFrameBurst,
@@ -58,6 +71,11 @@ export class Connection {
 
   error(code: ErrorCode, message: string, ref?: string): void {
     this.send(ref === undefined ? { type: 'error', code, message } : { type: 'error', code, message, ref });
+  }
+
+  /** This socket no longer follows `roomId` because of a failure; with `retryAfterMs` it may subscribe again. */
+  roomError(code: ErrorCode, message: string, roomId: string, retryAfterMs?: number): void {
+    this.send({ type: 'error', code, message, ref: roomId, roomId, retryAfterMs });
   }
 
   close(code: number, reason: string): void {

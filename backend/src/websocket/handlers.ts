@@ -1,5 +1,4 @@
-import type { ClientFrame, ErrorCode } from '@messaging-app/shared';
-import { AppError } from '../services/errors.js';
+import type { ClientFrame } from '@messaging-app/shared';
 import type { AppContext } from '../services/context.js';
 import { loadRoomForMember } from '../services/rooms/access.js';
 import type { SendBatcher } from './send-batcher.js';
@@ -9,38 +8,34 @@ import type { Connection, Identity } from './connection.js';
 import type { Hub } from './hub.js';
 import type { GatewayOptions } from './options.js';
 import { RoomStream } from './room-stream.js';
+import type { EventSource } from './room-stream.js';
 import { limitMessageSend } from '../ratelimit/limiter.js';
 import type { Limiter } from '../ratelimit/limiter.js';
+import type { Boundary } from './boundary.js';
+import { ReplayBudgetSpent, grantReplay } from './replay-budget.js';
+import type { UserReplayBudgets } from './replay-budget.js';
+import { metrics } from '../metrics/metrics.js';
 
 export interface HandlerDeps {
   ctx: AppContext;
   hub: Hub;
   options: GatewayOptions;
+  boundary: Boundary;
   /** When each user last announced typing in each room, on this instance. */
   typingAt: Map<string, number>;
   limiter?: Limiter;
   sends: SendBatcher;
   authority?: Authority;
+  replayBudgets: UserReplayBudgets;
 }
 
 type Frame<T extends ClientFrame['type']> = Extract<ClientFrame, { type: T }>;
 
 /**
- * The error frame for a failed room action. A room the user may not see answers `forbidden` like a
- * room they may see but not enter, so a socket cannot probe which private rooms exist.
+ * Subscribe: follow live first, then check access, then replay from the store and hand over
+ * (DESIGN §2). The replay runs in the background, so the socket's next frames are read meanwhile
+ * and a second `subscribe` to the same room supersedes (closes) this one.
  */
-export function reportError(deps: HandlerDeps, connection: Connection, error: unknown, ref?: string): void {
-  if (error instanceof AppError) {
-    const code: ErrorCode = error.code === 'not_found' ? 'forbidden' : error.code;
-    const message = error.code === 'not_found' ? 'not a member of this room' : error.message;
-    connection.error(code, message, ref);
-    return;
-  }
-  deps.ctx.log.error({ err: error, ref }, 'websocket frame failed');
-  connection.error('internal', 'something went wrong on our side', ref);
-}
-
-/** Subscribe: follow live first, then replay from the store, then hand over (DESIGN §2). */
 export async function subscribe(
   deps: HandlerDeps,
   connection: Connection,
@@ -48,38 +43,93 @@ export async function subscribe(
   frame: Frame<'subscribe'>,
 ) {
   const { ctx, hub } = deps;
-  const stream = new RoomStream(
-    frame.roomId,
+  const roomId = frame.roomId;
+  const stream: RoomStream = new RoomStream(
+    roomId,
     (text) => connection.sendText(text),
-    (afterSeq, limit) => hub.readEvents(frame.roomId, afterSeq, limit),
-    (error) => {
-      ctx.log.error(
-        { err: error, roomId: frame.roomId },
-        'room stream failed; closing the socket so it resumes',
-      );
-      connection.close(1011, 'delivery failed: reconnect and resume');
-    },
+    (afterSeq, limit) => hub.readEvents(roomId, afterSeq, limit),
+    (error) => streamLost(deps, connection, stream, error),
+    deps.options.replayPageSize,
   );
-  hub.attach(connection, stream);
+  // A socket that closed while this frame waited in its queue is not attached again.
+  if (!hub.attach(connection, stream)) return;
   let lastSeq: number;
   try {
     ({
       room: { lastSeq },
-    } = await loadRoomForMember(ctx.db, identity.userId, frame.roomId));
+    } = await loadRoomForMember(ctx.db, identity.userId, roomId));
   } catch (error) {
-    hub.detach(connection, frame.roomId);
+    detachStream(deps, connection, stream);
     throw error;
   }
   if (stream.isClosed) return;
   const afterSeq = frame.afterSeq ?? lastSeq;
   if (afterSeq > lastSeq || lastSeq - afterSeq > ctx.config.eventRetention) {
     // A partial replay would look complete to the client: say so instead.
-    hub.detach(connection, frame.roomId);
-    connection.send({ type: 'resync_required', roomId: frame.roomId, lastSeq });
+    detachStream(deps, connection, stream);
+    connection.send({ type: 'resync_required', roomId, lastSeq });
     return;
   }
-  await stream.start(afterSeq, lastSeq, () =>
-    connection.send({ type: 'subscribed', roomId: frame.roomId, lastSeq }),
+  void deps.boundary.spawn(connection, 'replay', roomId, () =>
+    replay(deps, connection, identity, stream, afterSeq, lastSeq),
+  );
+}
+
+async function replay(
+  deps: HandlerDeps,
+  connection: Connection,
+  identity: Identity,
+  stream: RoomStream,
+  afterSeq: number,
+  lastSeq: number,
+): Promise<void> {
+  const { hub, options } = deps;
+  const buckets = [connection.replayBudget, deps.replayBudgets.of(identity.userId)];
+  // Each page is paid for by the socket and its user before it is read; a short page is refunded.
+  const charged: EventSource = async (after, limit) => {
+    const granted = grantReplay(buckets, limit, options.replayPageSize);
+    const frames = await hub.readEvents(stream.roomId, after, granted);
+    for (const bucket of buckets) bucket.refund(granted - frames.length);
+    metrics.wsReplayedEvents.inc(frames.length);
+    return frames;
+  };
+  try {
+    await stream.start(
+      afterSeq,
+      lastSeq,
+      () => connection.send({ type: 'subscribed', roomId: stream.roomId, lastSeq }),
+      charged,
+    );
+  } catch (error) {
+    streamLost(deps, connection, stream, error);
+  }
+}
+
+/** Detaches `stream` if it is still the socket's stream of its room (a newer one is left alone). */
+function detachStream(deps: HandlerDeps, connection: Connection, stream: RoomStream): void {
+  if (connection.streams.get(stream.roomId) === stream) deps.hub.detach(connection, stream.roomId);
+  else stream.close();
+}
+
+/**
+ * A replay or gap fill failed: the stream is detached (never left attached but not live, with
+ * events piling up) and the client is told to subscribe again from the last seq it holds.
+ */
+function streamLost(deps: HandlerDeps, connection: Connection, stream: RoomStream, error: unknown): void {
+  // Superseded, unsubscribed or closed meanwhile: there is nothing left to tell.
+  if (stream.isClosed) return;
+  detachStream(deps, connection, stream);
+  const roomId = stream.roomId;
+  if (error instanceof ReplayBudgetSpent) {
+    connection.roomError('rate_limited', error.message, roomId, error.retryAfterMs);
+    return;
+  }
+  deps.boundary.fail('replay', error, roomId);
+  connection.roomError(
+    'unavailable',
+    'the room history is unavailable right now; subscribe again from your last seq',
+    roomId,
+    deps.options.unavailableRetryMs,
   );
 }
 
@@ -100,21 +150,23 @@ export async function send(
   frame: Frame<'message.send'>,
 ) {
   if (deps.limiter) await limitMessageSend(deps.limiter, identity.userId);
-  deps.sends
-    .send({
-      userId: identity.userId,
-      sessionId: identity.sessionId,
-      roomId: frame.roomId,
-      body: frame.body,
-      clientMsgId: frame.clientMsgId,
-    })
-    .then(
-      ({ message }) => connection.send({ type: 'message.ack', clientMsgId: frame.clientMsgId, message }),
-      (error: unknown) => {
-        reportError(deps, connection, error, frame.clientMsgId);
-        deps.authority?.refused(connection, frame.roomId, error);
-      },
-    );
+  const stored = deps.sends.send({
+    userId: identity.userId,
+    sessionId: identity.sessionId,
+    roomId: frame.roomId,
+    body: frame.body,
+    clientMsgId: frame.clientMsgId,
+  });
+  // Acked only once stored; tracked, so a shutdown sends the acks of what it stored before closing.
+  void deps.boundary.spawn(connection, 'send', frame.clientMsgId, async () => {
+    try {
+      const { message } = await stored;
+      connection.send({ type: 'message.ack', clientMsgId: frame.clientMsgId, message });
+    } catch (error) {
+      deps.boundary.answer(connection, 'send', error, frame.clientMsgId);
+      deps.authority?.refused(connection, frame.roomId, error);
+    }
+  });
 }
 
 export async function typing(deps: HandlerDeps, identity: Identity, frame: Frame<'typing'>) {

@@ -9,6 +9,23 @@ import type { RoomEventFrame } from '@messaging-app/shared';
 import type { Connection } from './connection.js';
 import type { RoomStream } from './room-stream.js';
 import type { GatewayOptions } from './options.js';
+import type { Boundary, Entry } from './boundary.js';
+import { observeFanoutLag } from '../metrics/metrics.js';
+
+/** What the hub holds, for tests and leak hunting. */
+export interface HubStats {
+  connections: number;
+  users: number;
+  rooms: number;
+  /** Sockets following a room, summed over rooms. */
+  followers: number;
+  /** Room streams held by sockets. */
+  streams: number;
+  /** Frames read and not handled yet. */
+  queuedFrames: number;
+  /** Background work still running (replays, acks, presence). */
+  tasks: number;
+}
 
 /**
  * This instance's sockets, indexed by user and by room, and the dispatch of bus messages to them.
@@ -19,7 +36,7 @@ export class Hub {
   private readonly byUser = new Map<string, Set<Connection>>();
   private readonly byRoom = new Map<string, Set<Connection>>();
   private readonly offlineTimers = new Map<string, NodeJS.Timeout>();
-  private readonly inFlight = new Set<Promise<void>>();
+  private stopping = false;
   private readonly reads = new Map<string, Promise<RoomEventFrame[]>>();
   /** Re-reads sessions and memberships from the store (see revalidate.ts); set by the gateway. */
   authority: { revalidate(): Promise<void> } | undefined;
@@ -27,10 +44,12 @@ export class Hub {
   constructor(
     private readonly ctx: AppContext,
     private readonly options: GatewayOptions,
+    private readonly boundary: Boundary,
   ) {}
 
   /** An authenticated socket joins the instance; announces the user online if they were not. */
   addUser(connection: Connection, userId: string): void {
+    if (connection.removed) return;
     let own = this.byUser.get(userId);
     if (!own) this.byUser.set(userId, (own = new Set()));
     own.add(connection);
@@ -50,6 +69,8 @@ export class Hub {
 
   /** A socket closed: forget it, and after the grace period announce its user offline if no socket is left anywhere. */
   remove(connection: Connection): void {
+    if (connection.removed) return;
+    connection.removed = true;
     this.connections.delete(connection);
     for (const roomId of connection.streams.keys()) this.detach(connection, roomId);
     const userId = connection.identity?.userId;
@@ -61,7 +82,8 @@ export class Hub {
     const gone = this.ctx.presence.disconnected(userId, connection.id);
     this.track(async () => {
       await gone;
-      if (!last) return;
+      // At shutdown nobody is announced offline: the pools are closing and presence claims expire.
+      if (!last || this.stopping) return;
       const timer = setTimeout(() => {
         this.offlineTimers.delete(userId);
         this.track(async () => {
@@ -70,16 +92,21 @@ export class Hub {
           await announcePresence(this.ctx, userId, 'offline');
         });
       }, this.options.presenceGraceMs);
+      // A pending announcement never keeps a stopping process alive.
+      timer.unref();
       this.offlineTimers.set(userId, timer);
     });
   }
 
-  attach(connection: Connection, stream: RoomStream): void {
+  /** Makes `connection` follow a room; false for a socket that has already closed. */
+  attach(connection: Connection, stream: RoomStream): boolean {
+    if (connection.removed) return false;
     this.detach(connection, stream.roomId);
     connection.streams.set(stream.roomId, stream);
     let followers = this.byRoom.get(stream.roomId);
     if (!followers) this.byRoom.set(stream.roomId, (followers = new Set()));
     followers.add(connection);
+    return true;
   }
 
   detach(connection: Connection, roomId: string): boolean {
@@ -121,6 +148,10 @@ export class Hub {
         const text = Buffer.from(JSON.stringify(message.frame));
         for (const connection of followers)
           connection.streams.get(message.roomId)?.offer(message.frame.seq, text);
+        if ('message' in message.frame) {
+          const { editedAt, deletedAt, createdAt } = message.frame.message;
+          observeFanoutLag(deletedAt ?? editedAt ?? createdAt);
+        }
         return;
       }
       case 'room.ephemeral': {
@@ -178,7 +209,7 @@ export class Hub {
           } finally {
             await this.catchUpAll();
           }
-        });
+        }, 'bus');
         return;
     }
   }
@@ -197,18 +228,36 @@ export class Hub {
     }
   }
 
-  /** Runs background work (presence, catch-up), logging its failure; `drain` awaits what is left. */
-  track(work: () => Promise<void>): void {
-    const running = work().catch((error: unknown) => {
-      this.ctx.log.warn({ err: error }, 'realtime background work failed');
-    });
-    this.inFlight.add(running);
-    void running.finally(() => this.inFlight.delete(running));
+  /** Runs background work (presence, catch-up) through the gateway's boundary; `drain` awaits it. */
+  track(work: () => Promise<void>, entry: Entry = 'presence'): void {
+    void this.boundary.spawn(undefined, entry, undefined, work);
   }
 
+  /** Shutdown: no more offline announcements; waits for the background work left. */
   async drain(): Promise<void> {
+    this.stopping = true;
     for (const timer of this.offlineTimers.values()) clearTimeout(timer);
     this.offlineTimers.clear();
-    await Promise.all([...this.inFlight]);
+    await this.boundary.drain();
+  }
+
+  stats(): HubStats {
+    let followers = 0;
+    for (const set of this.byRoom.values()) followers += set.size;
+    let streams = 0;
+    let queuedFrames = 0;
+    for (const connection of this.connections) {
+      streams += connection.streams.size;
+      queuedFrames += connection.queuedFrames;
+    }
+    return {
+      connections: this.connections.size,
+      users: this.byUser.size,
+      rooms: this.byRoom.size,
+      followers,
+      streams,
+      queuedFrames,
+      tasks: this.boundary.pending,
+    };
   }
 }

@@ -21,6 +21,10 @@ export interface GatewayOptions {
   revalidateMs?: number;
   /** A socket whose unsent output exceeds this many bytes is too slow to keep; it resumes by seq. */
   maxBufferedBytes: number;
+  /** Stored events read per replay query; the replay yields to other work between pages. */
+  replayPageSize: number;
+  /** The `retryAfterMs` of an `unavailable` error frame (the store failed during a replay). */
+  unavailableRetryMs: number;
 }
 
 export const defaultGatewayOptions: GatewayOptions = {
@@ -29,4 +33,6 @@ export const defaultGatewayOptions: GatewayOptions = {
   presenceGraceMs: 5_000,
   typingThrottleMs: 2_000,
   maxBufferedBytes: 8 * 1024 * 1024,
+  replayPageSize: 100,
+  unavailableRetryMs: 1_000,
 };

@@ -1,8 +1,13 @@
 import type { Config } from '../config.js';
 
+/**
+ * The serialised origin of a URL, or undefined when it has none: unparsable text, and opaque origins
+ * (`null`, `file:`, `data:`, `chrome-extension:` …) which WHATWG serialises as the string "null".
+ */
 function originOf(url: string): string | undefined {
   try {
-    return new URL(url).origin;
+    const origin = new URL(url).origin;
+    return origin === 'null' ? undefined : origin;
   } catch {
     return undefined;
   }

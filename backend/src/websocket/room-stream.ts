@@ -9,7 +9,8 @@ interface Pending {
   text?: Buffer;
 }
 
-const pageSize = 500;
+/** Live events a stream holds while it replays; beyond this it keeps one "read through seq" marker. */
+export const maxPending = 1_000;
 /**
  * Doorbells of one room can arrive slightly out of order (two commits publish concurrently). A gap
  * is given this long to close by itself before it is read from the database, so a reordering
@@ -36,12 +37,17 @@ export class RoomStream {
     private readonly send: (text: string | Buffer) => void,
     private readonly source: EventSource,
     private readonly fail: (error: unknown) => void,
+    private readonly pageSize = 100,
   ) {}
 
-  /** Replays the events after `afterSeq` through `through`, calls `onLive`, then delivers live events. */
-  async start(afterSeq: number, through: number, onLive: () => void): Promise<void> {
+  /**
+   * Replays the events after `afterSeq` through `through` from `replay` (a source that may charge
+   * a budget), calls `onLive`, then delivers live events. Rejects if the replay fails; the caller
+   * detaches the stream.
+   */
+  async start(afterSeq: number, through: number, onLive: () => void, replay = this.source): Promise<void> {
     this.lastSeq = afterSeq;
-    await this.fill(through);
+    await this.fill(through, replay);
     if (this.closed) return;
     onLive();
     this.live = true;
@@ -59,14 +65,25 @@ export class RoomStream {
         return;
       }
     }
-    this.pending.push({ seq, text });
+    this.hold({ seq, text });
     if (this.live) void this.pump();
+  }
+
+  /**
+   * Live events wait here while a replay or gap fill runs. Past `maxPending` they are dropped for
+   * one marker "read through the highest seq": memory stays bounded and the store has them all.
+   */
+  private hold(entry: Pending): void {
+    this.pending.push(entry);
+    if (this.pending.length <= maxPending) return;
+    const through = Math.max(...this.pending.map((p) => p.seq));
+    this.pending = [{ seq: through }];
   }
 
   /** The room is known to have reached `seq` (the bus may have dropped its doorbells): catch up. */
   catchUp(seq: number): void {
     if (this.closed || seq <= this.lastSeq) return;
-    this.pending.push({ seq });
+    this.hold({ seq });
     if (this.live) void this.pump();
   }
 
@@ -114,14 +131,22 @@ export class RoomStream {
     }
   }
 
-  /** Sends the stored events after lastSeq through `through`. */
-  private async fill(through: number): Promise<void> {
+  /**
+   * Sends the stored events after lastSeq through `through`, a page at a time, yielding to other
+   * work between pages: on the embedded store queries run on this thread, so a long replay must not
+   * hold everyone else's requests behind it.
+   */
+  private async fill(through: number, source = this.source): Promise<void> {
+    let first = true;
     while (this.lastSeq < through && !this.closed) {
-      const frames = await this.source(this.lastSeq, Math.min(pageSize, through - this.lastSeq));
+      if (!first) await new Promise((resolve) => setImmediate(resolve));
+      first = false;
       if (this.closed) return;
-      const first = frames[0];
+      const frames = await source(this.lastSeq, Math.min(this.pageSize, through - this.lastSeq));
+      if (this.closed) return;
+      const head = frames[0];
       // Events are committed before their doorbell rings, so a known seq is always readable.
-      if (!first || first.seq !== this.lastSeq + 1) {
+      if (!head || head.seq !== this.lastSeq + 1) {
         throw new Error(`room ${this.roomId}: events after ${this.lastSeq} missing from the store`);
       }
       for (const frame of frames) {

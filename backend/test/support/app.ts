@@ -49,6 +49,10 @@ export const generousLimits: Partial<RateLimits> = {
   messageBurst: 1_000_000,
   wsFramesPerSecond: 1_000_000,
   wsFrameBurst: 1_000_000,
+  wsSocketsPerUser: 10_000,
+  wsUnauthenticatedPerAddress: 10_000,
+  wsReplayPerSocket: 1_000_000,
+  wsReplayPerUser: 1_000_000,
 };
 
 export function testConfig(overrides: Partial<Config> = {}, limits: Partial<RateLimits> = {}): Config {
