@@ -25,6 +25,8 @@ export interface ServerOptions {
   redis: string;
   /** More environment for the server (a scenario's limits). */
   env?: Record<string, string>;
+  /** The embedded defaults instead (PGlite in a fresh data directory, in-process bus): no PostgreSQL, no Redis. */
+  embedded?: boolean;
 }
 
 async function createDatabase(admin: string): Promise<{ url: string; drop(): Promise<void> }> {
@@ -44,9 +46,21 @@ async function createDatabase(admin: string): Promise<{ url: string; drop(): Pro
   return { url: url.toString(), drop: () => run(`drop database if exists ${name} with (force)`) };
 }
 
-/** Starts role `all` on a fresh PostgreSQL database and the given Redis, as production would run it. */
+/**
+ * Starts role `all` on a fresh PostgreSQL database and the given Redis, as production would run it,
+ * or on the embedded defaults.
+ */
 export async function startServer(options: ServerOptions): Promise<BenchServer> {
-  const database = await createDatabase(options.postgres);
+  const database = options.embedded
+    ? { url: undefined, drop: async () => undefined }
+    : await createDatabase(options.postgres);
+  const services: Record<string, string> = database.url
+    ? {
+        DATABASE_URL: database.url,
+        REDIS_URL: options.redis,
+        REDIS_PREFIX: `bench-${randomBytes(4).toString('hex')}`,
+      }
+    : {};
   const child: ChildProcess = spawn(
     process.execPath,
     ['--conditions=source', '--import', 'tsx', 'src/main.ts', 'all'],
@@ -59,9 +73,7 @@ export async function startServer(options: ServerOptions): Promise<BenchServer> 
         HOST: '127.0.0.1',
         PORT: '0',
         DATA_DIR: mkdtempSync(join(tmpdir(), 'bench-')),
-        DATABASE_URL: database.url,
-        REDIS_URL: options.redis,
-        REDIS_PREFIX: `bench-${randomBytes(4).toString('hex')}`,
+        ...services,
         JWT_SECRET: randomBytes(32).toString('hex'),
         FRONTEND_DIST: '/nonexistent-frontend-dist',
         LOG_LEVEL: 'info',
