@@ -4,7 +4,7 @@ import { Redis } from 'ioredis';
 import { register } from 'prom-client';
 import { buildTestApp } from './support/app.js';
 import type { TestApp } from './support/app.js';
-import { createRoom, joinRoom, registerUser, uniqueName } from './support/factories.js';
+import { acquaint, createRoom, joinRoom, registerUser, uniqueName } from './support/factories.js';
 import type { TestUser } from './support/factories.js';
 import { services, testMode } from './support/services.js';
 import { createMemoryCacheStore } from '../src/cache/memory-store.js';
@@ -75,6 +75,7 @@ describe('membership cache', () => {
     const owner = await registerUser(first.server);
     const member = await registerUser(first.server);
     const room = await createRoom(first.server, owner, { visibility: 'private' });
+    await acquaint(first.server, owner, member);
     const add = await first.server.inject({
       method: 'POST',
       url: `/api/rooms/${room.id}/participants`,

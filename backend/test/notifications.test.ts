@@ -3,7 +3,7 @@ import type { Notification, NotificationPage } from '@messaging-app/shared';
 import type { BusMessage } from '../src/bus/messages.js';
 import { buildTestApp } from './support/app.js';
 import type { TestApp } from './support/app.js';
-import { createRoom, joinRoom, postMessage, problemOf, registerUser } from './support/factories.js';
+import { acquaint, createRoom, joinRoom, postMessage, problemOf, registerUser } from './support/factories.js';
 import type { TestUser } from './support/factories.js';
 
 let app: TestApp;
@@ -114,6 +114,7 @@ describe('room invite notifications', () => {
     const owner = await registerUser(app.server);
     const invitee = await registerUser(app.server);
     const room = await createRoom(app.server, owner, { visibility: 'private' });
+    await acquaint(app.server, owner, invitee);
     const added = await app.server.inject({
       method: 'POST',
       url: `/api/rooms/${room.id}/participants`,

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { buildTestApp } from './support/app.js';
 import type { TestApp } from './support/app.js';
 import {
+  acquaint,
   createRoom,
   joinRoom,
   postMessage,
@@ -171,6 +172,8 @@ describe('membership', () => {
     const invitee = await registerUser(app.server);
     const third = await registerUser(app.server);
     const room = await createRoom(app.server, owner, { visibility: 'private' });
+    // They share a room already: the add is immediate (a stranger would get an invitation instead).
+    await acquaint(app.server, owner, invitee);
     const added = await post(owner, `/api/rooms/${room.id}/participants`, { userId: invitee.user.id });
     expect(added.statusCode).toBe(201);
     expect((await get(invitee, `/api/rooms/${room.id}`)).statusCode).toBe(200);
@@ -202,6 +205,7 @@ describe('membership', () => {
     const owner = await registerUser(app.server);
     const member = await registerUser(app.server);
     const room = await createRoom(app.server, owner, { visibility: 'private' });
+    await acquaint(app.server, owner, member);
     await post(owner, `/api/rooms/${room.id}/participants`, { userId: member.user.id });
     expect((await get(member, `/api/rooms/${room.id}/messages`)).statusCode).toBe(200);
     const removed = await app.server.inject({

@@ -9,7 +9,7 @@ import type { JobReport } from '../src/worker/email-consumer.js';
 import { sendEmailDigest } from '../src/services/notifications/send-email-digest.js';
 import { buildTestApp } from './support/app.js';
 import type { TestApp } from './support/app.js';
-import { createRoom, joinRoom, postMessage, registerUser } from './support/factories.js';
+import { acquaint, createRoom, joinRoom, postMessage, registerUser } from './support/factories.js';
 import type { TestUser } from './support/factories.js';
 import { startSmtpSink } from './support/smtp-sink.js';
 import type { SmtpSink } from './support/smtp-sink.js';
@@ -218,6 +218,7 @@ describe('the email worker', () => {
     const owner = await registerUser(app.server);
     const invitee = await registerUser(app.server);
     const room = await createRoom(app.server, owner, { visibility: 'private' });
+    await acquaint(app.server, owner, invitee);
     const added = await app.server.inject({
       method: 'POST',
       url: `/api/rooms/${room.id}/participants`,
@@ -227,6 +228,23 @@ describe('the email worker', () => {
     expect(added.statusCode).toBe(201);
     await sink.waitFor(() => sink.to(invitee.user.email).length === 1);
     expect(sink.to(invitee.user.email)[0]?.subject).toContain(`added you to #${room.name}`);
+  });
+
+  it('emails an invitation to a stranger, who is not a member of the room yet', async () => {
+    const owner = await registerUser(app.server);
+    const stranger = await registerUser(app.server);
+    const room = await createRoom(app.server, owner, { visibility: 'private' });
+    const invited = await app.server.inject({
+      method: 'POST',
+      url: `/api/rooms/${room.id}/participants`,
+      headers: owner.headers,
+      payload: { userId: stranger.user.id },
+    });
+    expect(invited.statusCode).toBe(202);
+    await sink.waitFor(() => sink.to(stranger.user.email).length === 1);
+    const [mail] = sink.to(stranger.user.email);
+    expect(mail?.subject).toContain(`invited you to #${room.name}`);
+    expect(mail?.text).toContain('/notifications');
   });
 
   it('retries a mail the SMTP server refuses, then dead-letters the job after 5 attempts', async () => {

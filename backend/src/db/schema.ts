@@ -3,6 +3,7 @@ import {
   bigint,
   bigserial,
   index,
+  boolean,
   integer,
   jsonb,
   pgTable,
@@ -188,6 +189,8 @@ export const notifications = pgTable(
     emailError: text('email_error'),
     /** Set when its job used up every attempt: listed and replayed by `main.js dead-letters`. */
     emailDeadAt: timestamp('email_dead_at', { withTimezone: true, mode: 'date' }),
+    /** The invitation a `room_invite` asks to accept; null for a plain add. */
+    invitationId: uuid('invitation_id').references(() => roomInvitations.id, { onDelete: 'cascade' }),
   },
   (t) => [
     index('notifications_email_pending_idx')
@@ -203,7 +206,76 @@ export const notifications = pgTable(
     uniqueIndex('notifications_user_message_type_key').on(t.userId, t.messageId, t.type),
     index('notifications_message_idx').on(t.messageId),
     index('notifications_room_idx').on(t.roomId),
+    index('notifications_invitation_idx').on(t.invitationId),
   ],
+);
+
+/**
+ * An add that waits for the invitee's consent: one row per room and invitee (a repeated add answers
+ * the same row). A suppressed row comes from someone the invitee blocked: the inviter sees an
+ * ordinary pending invitation, the invitee never sees it.
+ */
+export const roomInvitations = pgTable(
+  'room_invitations',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    roomId: uuid('room_id')
+      .notNull()
+      .references(() => rooms.id, { onDelete: 'cascade' }),
+    inviterId: uuid('inviter_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    inviteeId: uuid('invitee_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    status: text('status', { enum: ['pending', 'accepted', 'declined'] })
+      .notNull()
+      .default('pending'),
+    suppressed: boolean('suppressed').notNull().default(false),
+    createdAt: createdAt(),
+    respondedAt: timestamp('responded_at', { withTimezone: true, mode: 'date' }),
+  },
+  (t) => [
+    uniqueIndex('room_invitations_room_invitee_key').on(t.roomId, t.inviteeId),
+    index('room_invitations_inviter_created_idx').on(t.inviterId, t.createdAt),
+    index('room_invitations_invitee_pending_idx')
+      .on(t.inviteeId, t.createdAt)
+      .where(sql`${t.status} = 'pending'`),
+  ],
+);
+
+/** Who blocked whom. Invitations, adds and (when built) direct messages check it. */
+export const userBlocks = pgTable(
+  'user_blocks',
+  {
+    blockerId: uuid('blocker_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    blockedId: uuid('blocked_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.blockerId, t.blockedId] }),
+    index('user_blocks_blocked_idx').on(t.blockedId),
+  ],
+);
+
+/** A room's ban list: a banned user cannot join, be added or accept an invitation. */
+export const roomBans = pgTable(
+  'room_bans',
+  {
+    roomId: uuid('room_id')
+      .notNull()
+      .references(() => rooms.id, { onDelete: 'cascade' }),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    bannedBy: uuid('banned_by').references(() => users.id, { onDelete: 'set null' }),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.roomId, t.userId] }), index('room_bans_user_idx').on(t.userId)],
 );
 
 /** Side effects waiting to be published to the broker after their transaction committed. */
@@ -235,5 +307,8 @@ export const schema = {
   messages,
   roomEvents,
   notifications,
+  roomInvitations,
+  userBlocks,
+  roomBans,
   outbox,
 };

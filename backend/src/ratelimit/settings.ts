@@ -37,6 +37,9 @@ export interface RateLimits {
   passwordWorkConcurrency: number;
   /** Password checks one requester (user, or address before sign-in) may have waiting; more is a 429. */
   passwordWorkQueuePerRequester: number;
+  /** Room invitations one user may send per hour, and per day to the same person. */
+  invitationsPerHour: number;
+  invitationsPerInviteePerDay: number;
 }
 
 const positive = z.coerce.number().positive();
@@ -63,6 +66,8 @@ const LimitEnv = z.object({
   // One core stays free for the event loop: argon2 on every core starves every other request.
   PASSWORD_WORK_CONCURRENCY: count.default(Math.max(1, availableParallelism() - 1)),
   PASSWORD_WORK_QUEUE_PER_REQUESTER: count.default(4),
+  RATE_LIMIT_INVITATIONS_PER_HOUR: count.default(20),
+  RATE_LIMIT_INVITATIONS_PER_INVITEE_PER_DAY: count.default(3),
 });
 
 /** Parses the limit settings; throws a message naming the variable when one is invalid. */
@@ -93,5 +98,7 @@ export function rateLimitsFromEnv(source: NodeJS.ProcessEnv): RateLimits {
     cacheTtlSeconds: e.CACHE_TTL_SECONDS,
     passwordWorkConcurrency: e.PASSWORD_WORK_CONCURRENCY,
     passwordWorkQueuePerRequester: e.PASSWORD_WORK_QUEUE_PER_REQUESTER,
+    invitationsPerHour: e.RATE_LIMIT_INVITATIONS_PER_HOUR,
+    invitationsPerInviteePerDay: e.RATE_LIMIT_INVITATIONS_PER_INVITEE_PER_DAY,
   };
 }

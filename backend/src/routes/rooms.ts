@@ -3,13 +3,8 @@ import { api } from '@messaging-app/shared';
 import { createRoom } from '../services/rooms/create-room.js';
 import { deleteRoom, getRoom, updateRoom } from '../services/rooms/get-room.js';
 import { discoverRooms, listMyRooms } from '../services/rooms/list-rooms.js';
-import {
-  addParticipant,
-  joinRoom,
-  leaveRoom,
-  listParticipants,
-  removeParticipant,
-} from '../services/rooms/membership.js';
+import { joinRoom, leaveRoom, listParticipants, removeParticipant } from '../services/rooms/membership.js';
+import { addOrInvite } from '../services/invitations/invite.js';
 import { callerOf } from '../plugins/auth.js';
 import { schemaOf } from './schema-of.js';
 import type { RouteOptions } from './types.js';
@@ -57,11 +52,12 @@ export async function roomRoutes(instance: FastifyInstance, { ctx }: RouteOption
     participants: await listParticipants(ctx, callerOf(request), request.params.id),
   }));
 
-  app.post(api.addParticipant.path, { schema: schemaOf(api.addParticipant) }, async (request, reply) =>
-    reply
-      .code(201)
-      .send(await addParticipant(ctx, callerOf(request), request.params.id, request.body.userId)),
-  );
+  app.post(api.addParticipant.path, { schema: schemaOf(api.addParticipant) }, async (request, reply) => {
+    const outcome = await addOrInvite(ctx, callerOf(request), request.params.id, request.body.userId);
+    return outcome.status === 'added'
+      ? reply.code(201).send(outcome.membership)
+      : reply.code(202).send(outcome.invitation);
+  });
 
   app.delete(
     api.removeParticipant.path,

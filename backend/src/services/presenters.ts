@@ -64,6 +64,7 @@ export function toNotification(
     roomId: row.roomId,
     roomName: extra.roomName ?? null,
     messageId: row.messageId,
+    invitationId: row.invitationId,
     seq: extra.seq ?? null,
     actor: actor ? toUser(actor) : null,
     preview: row.preview,

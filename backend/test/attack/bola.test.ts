@@ -34,6 +34,7 @@ function bodyFor(name: string, attacker: TestUser): unknown {
     createRoom: undefined,
     updateRoom: { name: 'pwned', visibility: 'public' },
     addParticipant: { userId: attacker.user.id },
+    banUser: { userId: world.member.user.id },
     sendMessage: { body: 'pwned', clientMsgId: randomUUID() },
     markRead: { seq: 1 },
   };
@@ -49,6 +50,9 @@ const idEndpoints = Object.entries(api).filter(([, e]) => (e as Endpoint).params
 /** Answers that are public by design: a user's public face; a public room's card and its join. */
 const publicByDesign = (name: string, roomVisibility: 'private' | 'public' | null) =>
   name === 'getUser' || (roomVisibility === 'public' && (name === 'getRoom' || name === 'joinRoom'));
+
+/** Calls that change only the caller's own state, whoever the id names: blocking someone. */
+const ownStateByDesign = (name: string) => name === 'blockUser' || name === 'unblockUser';
 
 describe('BOLA matrix over HTTP', () => {
   it('every endpoint that takes an id, as every kind of outsider: 0 leaks, 0 changes', async () => {
@@ -72,6 +76,16 @@ describe('BOLA matrix over HTTP', () => {
             : [{ visibility: null, params: { id: world.member.user.id } }];
       for (const target of targets) {
         for (const [actorName, actor] of actors) {
+          if (ownStateByDesign(name) && actor !== null) {
+            const response = await app.server.inject({
+              method: endpoint.method,
+              url: pathFor(endpoint.path, target.params),
+              headers: actor.headers,
+            });
+            expect(response.statusCode).toBe(204);
+            publicCases += 1;
+            continue;
+          }
           if (publicByDesign(name, target.visibility) && actor !== null) {
             // Called, but changing nothing (no join): the answer must still hold no private field.
             if (name === 'joinRoom') continue;

@@ -4,7 +4,7 @@ import { api, pathFor } from '@messaging-app/shared';
 import type { Endpoint } from '@messaging-app/shared';
 import { buildTestApp } from '../support/app.js';
 import type { TestApp } from '../support/app.js';
-import { createRoom, postMessage, registerUser, uniqueName } from '../support/factories.js';
+import { acquaint, createRoom, postMessage, registerUser, uniqueName } from '../support/factories.js';
 import type { TestUser } from '../support/factories.js';
 
 const frontendDist = '/nonexistent-frontend-dist';
@@ -50,6 +50,8 @@ function extras(other: { userId: string; roomId: string }) {
 interface Scene {
   user: TestUser;
   other: TestUser;
+  /** Someone the user bans. */
+  bystander: TestUser;
   room: { id: string };
   otherRoom: { id: string };
 }
@@ -69,6 +71,7 @@ function valid(
     createRoom: { body: { name: uniqueName('room'), visibility: 'public' } },
     updateRoom: { params: { id: scene.room.id }, body: { description: 'described' } },
     addParticipant: { params: { id: scene.room.id }, body: { userId: scene.other.user.id } },
+    banUser: { params: { id: scene.room.id }, body: { userId: scene.bystander.user.id } },
     sendMessage: { params: { id: scene.room.id }, body: { body: 'hello', clientMsgId: randomUUID() } },
     markRead: { params: { id: scene.room.id }, body: { seq: 1 } },
   };
@@ -83,7 +86,10 @@ describe('mass assignment', () => {
     const room = await createRoom(app.server, user);
     const otherRoom = await createRoom(app.server, other, { visibility: 'private' });
     await postMessage(app.server, user, room.id, 'first');
-    const scene: Scene = { user, other, room, otherRoom };
+    // The two share a room, so the add is immediate (a stranger would get an invitation).
+    await acquaint(app.server, user, other);
+    const bystander = await registerUser(app.server);
+    const scene: Scene = { user, other, bystander, room, otherRoom };
     const writes = Object.entries(api).filter(([, e]) => (e as Endpoint).body !== undefined) as Array<
       [string, Endpoint]
     >;

@@ -1,7 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import type { Room } from '@messaging-app/shared';
-import { createRoom, joinRoom, postMessage, registerUser, uniqueName } from '../support/factories.js';
+import {
+  acquaint,
+  createRoom,
+  joinRoom,
+  postMessage,
+  registerUser,
+  uniqueName,
+} from '../support/factories.js';
 import type { TestUser } from '../support/factories.js';
 
 /**
@@ -34,6 +41,8 @@ export async function buildWorld(server: FastifyInstance): Promise<World> {
     otherRoomMember: await registerUser(server),
   };
   for (const user of [member, attackers.removedMember]) {
+    // People who share a room with the owner are added at once (strangers would be invited).
+    await acquaint(server, owner, user);
     const added = await server.inject({
       method: 'POST',
       url: `/api/rooms/${privateRoom.id}/participants`,

@@ -90,3 +90,13 @@ export function problemOf(response: LightMyRequestResponse): {
   }
   return response.json();
 }
+
+/**
+ * Makes two people share a room (`a` opens a public one, `b` joins), so that `a` may add `b` to
+ * rooms at once instead of inviting them.
+ */
+export async function acquaint(server: FastifyInstance, a: TestUser, b: TestUser): Promise<Room> {
+  const common = await createRoom(server, a, { visibility: 'public', name: uniqueName('common') });
+  await joinRoom(server, b, common.id);
+  return common;
+}

@@ -17,8 +17,11 @@ import {
 import { HistoryQuery, Message, MessagePage, SendMessageBody } from './messages.js';
 import { NotificationPage, NotificationsQuery } from './notifications.js';
 import { Liveness, Readiness } from './health.js';
+import { Invitation, InvitationList } from './invitations.js';
+import { BlockList } from './blocks.js';
+import { Ban, BanBody, BanList, BanParams } from './bans.js';
 
-type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
+type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 export interface Endpoint {
   method: Method;
@@ -197,12 +200,13 @@ export const api = define({
   addParticipant: {
     method: 'POST',
     path: '/api/rooms/:id/participants',
-    summary: 'Add a user to a room (owner or admin)',
+    summary:
+      'Add a user to a room (owner or admin): 201 membership when the two share a room, else 202 invitation',
     tag: 'rooms',
     auth: true,
     params: IdParams,
     body: AddParticipantBody,
-    responses: { 201: Membership },
+    responses: { 201: Membership, 202: Invitation },
   },
   removeParticipant: {
     method: 'DELETE',
@@ -211,6 +215,86 @@ export const api = define({
     tag: 'rooms',
     auth: true,
     params: ParticipantParams,
+    responses: { 204: NoContent },
+  },
+  listBans: {
+    method: 'GET',
+    path: '/api/rooms/:id/bans',
+    summary: "The room's ban list (owner or admin)",
+    tag: 'rooms',
+    auth: true,
+    params: IdParams,
+    responses: { 200: BanList },
+  },
+  banUser: {
+    method: 'POST',
+    path: '/api/rooms/:id/bans',
+    summary: 'Ban a user: removes them and refuses their join, add and invitation (owner or admin)',
+    tag: 'rooms',
+    auth: true,
+    params: IdParams,
+    body: BanBody,
+    responses: { 201: Ban, 200: Ban },
+  },
+  unbanUser: {
+    method: 'DELETE',
+    path: '/api/rooms/:id/bans/:userId',
+    summary: 'Lift a ban (owner or admin)',
+    tag: 'rooms',
+    auth: true,
+    params: BanParams,
+    responses: { 204: NoContent },
+  },
+  listInvitations: {
+    method: 'GET',
+    path: '/api/invitations',
+    summary: "The caller's pending room invitations, newest first",
+    tag: 'invitations',
+    auth: true,
+    responses: { 200: InvitationList },
+  },
+  acceptInvitation: {
+    method: 'POST',
+    path: '/api/invitations/:id/accept',
+    summary: 'Accept an invitation: join its room',
+    tag: 'invitations',
+    auth: true,
+    params: IdParams,
+    responses: { 200: Membership },
+  },
+  declineInvitation: {
+    method: 'POST',
+    path: '/api/invitations/:id/decline',
+    summary: 'Decline an invitation',
+    tag: 'invitations',
+    auth: true,
+    params: IdParams,
+    responses: { 204: NoContent },
+  },
+  listBlocks: {
+    method: 'GET',
+    path: '/api/blocks',
+    summary: 'Users the caller blocked',
+    tag: 'users',
+    auth: true,
+    responses: { 200: BlockList },
+  },
+  blockUser: {
+    method: 'PUT',
+    path: '/api/users/:id/block',
+    summary: 'Block a user: their invitations, adds and direct messages no longer reach the caller',
+    tag: 'users',
+    auth: true,
+    params: IdParams,
+    responses: { 204: NoContent },
+  },
+  unblockUser: {
+    method: 'DELETE',
+    path: '/api/users/:id/block',
+    summary: 'Unblock a user',
+    tag: 'users',
+    auth: true,
+    params: IdParams,
     responses: { 204: NoContent },
   },
   listMessages: {

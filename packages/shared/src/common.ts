@@ -46,6 +46,7 @@ export const ErrorCode = z.enum([
   'username_taken',
   'email_taken',
   'already_member',
+  'banned',
   'too_large',
   'unsupported_media_type',
   'rate_limited',

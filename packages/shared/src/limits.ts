@@ -13,6 +13,8 @@ export const limits = {
   pageSizeDefault: 50,
   userSearchMax: 20,
   userSearchDefault: 10,
+  /** Pending invitations listed at once. */
+  invitationListMax: 100,
   /** Largest HTTP request body, in bytes. */
   httpBodyMax: 1024 * 1024,
   /** Largest WebSocket frame, in bytes. */

@@ -11,6 +11,8 @@ export const Notification = z.object({
   roomId: Id.nullable(),
   roomName: z.string().nullable().optional(),
   messageId: Id.nullable(),
+  /** Set on a `room_invite` that asks for consent: accept or decline it through the invitation. */
+  invitationId: Id.nullable().optional(),
   /** The seq of the message, so a client can open the room at it. */
   seq: z.int().nullable().optional(),
   actor: User.nullable(),

@@ -7,6 +7,8 @@ export interface DigestItem {
   excerpt: string;
   /** The message the notification is about: the link opens the room scrolled to it. */
   messageId: string | null;
+  /** A `room_invite` that waits for consent: it links to the invitations, not into the room. */
+  invitation?: boolean;
 }
 
 export interface RenderedDigest {
@@ -33,6 +35,7 @@ const oneLine = (value: string) => value.replace(/[\r\n]+/g, ' ').trim();
 
 /** The web client's room route; `?message=` is the parameter it reads to highlight a message. */
 function linkOf(publicUrl: string, item: DigestItem): string {
+  if (item.invitation) return `${publicUrl}/notifications`;
   if (!item.roomId) return `${publicUrl}/`;
   const room = `${publicUrl}/rooms/${encodeURIComponent(item.roomId)}`;
   return item.messageId === null ? room : `${room}?message=${encodeURIComponent(item.messageId)}`;
@@ -41,7 +44,8 @@ function linkOf(publicUrl: string, item: DigestItem): string {
 function headline(item: DigestItem): string {
   const who = item.actorName ?? 'Someone';
   const where = item.roomName ? `#${item.roomName}` : 'a room';
-  return item.type === 'mention' ? `${who} mentioned you in ${where}` : `${who} added you to ${where}`;
+  if (item.type === 'mention') return `${who} mentioned you in ${where}`;
+  return item.invitation ? `${who} invited you to ${where}` : `${who} added you to ${where}`;
 }
 
 /** One email for every pending notification of a recipient: subject, plain text and HTML. */

@@ -1,5 +1,5 @@
 import { and, asc, eq, isNull, lte, or, sql } from 'drizzle-orm';
-import { messages, notifications, roomParticipants, rooms, users } from '../../db/schema.js';
+import { messages, notifications, roomInvitations, roomParticipants, rooms, users } from '../../db/schema.js';
 import type { Mailer } from '../../mail/mailer.js';
 import type { AppContext } from '../context.js';
 import { renderDigest } from './digest.js';
@@ -33,6 +33,8 @@ function pendingFor(userId: string) {
     or(
       isNull(notifications.roomId),
       sql`exists (select 1 from ${roomParticipants} where ${roomParticipants.roomId} = ${notifications.roomId} and ${roomParticipants.userId} = ${notifications.userId})`,
+      // An invitation still waiting for an answer is emailed to its invitee, who is not a member yet.
+      sql`exists (select 1 from ${roomInvitations} where ${roomInvitations.id} = ${notifications.invitationId} and ${roomInvitations.status} = 'pending' and not ${roomInvitations.suppressed})`,
     ),
   );
 }
@@ -65,6 +67,7 @@ async function itemsOf(ctx: AppContext, userId: string, claim: string) {
       roomName: rooms.name,
       actorName: users.displayName,
       body: messages.body,
+      invitationId: notifications.invitationId,
     })
     .from(notifications)
     .leftJoin(users, eq(users.id, notifications.actorId))
@@ -80,6 +83,7 @@ async function itemsOf(ctx: AppContext, userId: string, claim: string) {
     // The current text: an edit after the mention shows as edited, not as the original.
     excerpt: r.body !== null ? preview(r.body) : r.preview,
     messageId: r.messageId,
+    invitation: r.invitationId !== null,
   }));
   return { ids: rows.map((r) => r.id), items };
 }

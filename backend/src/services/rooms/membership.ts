@@ -13,8 +13,9 @@ import type { MembershipRow } from './access.js';
 import { appendRoomEvent, lockRoom } from './events.js';
 import { forgetMembership } from '../../cache/caches.js';
 import { memberEventFrame, publishRoomEvents } from './publish.js';
+import { assertNotBanned } from './ban-check.js';
 
-async function presentMembership(ctx: AppContext, row: MembershipRow): Promise<Membership> {
+export async function presentMembership(ctx: AppContext, row: MembershipRow): Promise<Membership> {
   const [user] = await ctx.db.select().from(users).where(eq(users.id, row.userId)).limit(1);
   if (!user) throw notFound('user');
   return {
@@ -27,7 +28,7 @@ async function presentMembership(ctx: AppContext, row: MembershipRow): Promise<M
 }
 
 /** Inserts a membership and its `member.joined` event in the caller's transaction. */
-async function addMember(
+export async function addMember(
   tx: Tx,
   roomId: string,
   userId: string,
@@ -39,6 +40,8 @@ async function addMember(
     .returning();
   if (!row) throw conflict('already a member of this room', 'already_member');
   const seq = await appendRoomEvent(tx, roomId, 'member.joined', { userId });
+  // Asked under the room row lock the event took, which a ban takes too: no join slips past a ban.
+  await assertNotBanned(tx, roomId, userId);
   // A newcomer starts with the history read, so it is not flooded with unread counts.
   const [marked] = await tx
     .update(roomParticipants)

@@ -1,7 +1,7 @@
 import { useRef, useState } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { limits } from '@messaging-app/shared';
-import type { Participant } from '@messaging-app/shared';
+import type { Invitation, Membership, Participant } from '@messaging-app/shared';
 import { Avatar } from '../../../components/Avatar';
 import { Dialog } from '../../../components/Dialog';
 import { addParticipant, participantsKey, searchUsers, userSearchKey } from '../api/rooms';
@@ -15,10 +15,14 @@ interface Props {
   onClose(): void;
 }
 
-/** Find people by name and add them to the room (owners and admins; the server checks again). */
+/** The server adds people who share a room with the adder (201) and invites everyone else (202). */
+const isInvitation = (answer: Membership | Invitation): answer is Invitation => 'invitee' in answer;
+
+/** Find people by name and add or invite them (owners and admins; the server checks again). */
 export function AddPeopleDialog({ roomId, roomName, participants, onClose }: Props) {
   const queryClient = useQueryClient();
   const [q, setQ] = useState('');
+  const [invited, setInvited] = useState<ReadonlySet<string>>(new Set());
   const searchBox = useRef<HTMLInputElement>(null);
   const query = useDebouncedValue(q.trim());
   const results = useQuery({
@@ -28,7 +32,13 @@ export function AddPeopleDialog({ roomId, roomName, participants, onClose }: Pro
   });
   const add = useMutation({
     mutationFn: (userId: string) => addParticipant(roomId, userId),
-    onSuccess: async (membership) => {
+    onSuccess: async (answer) => {
+      searchBox.current?.focus();
+      if (isInvitation(answer)) {
+        setInvited((ids) => new Set(ids).add(answer.invitee.id));
+        return;
+      }
+      const membership = answer;
       // Shown as a member at once, so the Add button cannot be clicked twice while the list reloads.
       queryClient.setQueryData<{ participants: Participant[] }>(participantsKey(roomId), (data) =>
         data
@@ -45,8 +55,7 @@ export function AddPeopleDialog({ roomId, roomName, participants, onClose }: Pro
             }
           : data,
       );
-      // The clicked button turns into "Already a member": keep focus in the dialog, ready for the next name.
-      searchBox.current?.focus();
+      // The clicked button turns into "Already a member"; focus stayed in the dialog, ready for the next name.
       await queryClient.invalidateQueries({ queryKey: participantsKey(roomId) });
     },
   });
@@ -86,6 +95,8 @@ export function AddPeopleDialog({ roomId, roomName, participants, onClose }: Pro
               </div>
               {memberIds.has(user.id) ? (
                 <span className="muted small">Already a member</span>
+              ) : invited.has(user.id) ? (
+                <span className="muted small">Invitation sent</span>
               ) : (
                 <button
                   type="button"
