@@ -169,7 +169,7 @@ describe('the web client against the real server', () => {
     await bob.context.close();
   });
 
-  it('an owner adds someone to a private room, who is invited live and can leave again', async () => {
+  it('an owner invites a stranger to a private room, who accepts live and can leave again', async () => {
     const alice = await openTab(browser, server.url);
     const bob = await openTab(browser, server.url);
     const bobName = uniqueName('bob');
@@ -184,26 +184,30 @@ describe('the web client against the real server', () => {
     await create.getByRole('button', { name: 'Create room' }).click();
     await alice.page.getByRole('heading', { name: roomName }).waitFor(timeout);
 
-    // Alice finds Bob by his username and adds him.
+    // Alice finds Bob by his username. They share no room, so he is invited, not added.
     await alice.page.getByRole('button', { name: 'Add people' }).click();
     const add = alice.page.getByRole('dialog', { name: `Add people to ${roomName}` });
     await add.getByLabel('Search people').fill(bobName);
     await add.getByRole('button', { name: 'Add Bob Builder' }).click();
-    await add.getByText('Already a member').waitFor(timeout);
+    await add.getByText('Invitation sent').waitFor(timeout);
     await screenshot(alice.page, '14-add-people');
     await alice.page.keyboard.press('Escape');
+    await alice.page.getByRole('button', { name: /1 member/ }).waitFor(timeout);
+
+    // Bob is told at once; the room is not in his sidebar until he accepts.
+    await bob.page.getByRole('link', { name: /Notifications.*1 unread/ }).click();
+    const invitations = bob.page.getByRole('list', { name: 'Invitations' });
+    await invitations.getByText(`Alice Liddell invited you to #${roomName}`).waitFor(timeout);
+    expect(await bob.page.getByRole('link', { name: new RegExp(roomName) }).count()).toBe(0);
+    await screenshot(bob.page, '15-invitation');
+    await invitations.getByRole('button', { name: `Accept the invitation to ${roomName}` }).click();
+
+    // Accepting opens the room for Bob, and Alice sees him join live.
+    await bob.page.getByRole('heading', { name: roomName }).waitFor(timeout);
+    await bob.page.getByRole('link', { name: new RegExp(roomName) }).waitFor(timeout);
     await alice.page.getByRole('button', { name: /2 members/ }).waitFor(timeout);
 
-    // Bob is told at once: the room is in his sidebar and the invite in his notifications.
-    await bob.page.getByRole('link', { name: new RegExp(roomName) }).waitFor(timeout);
-    await bob.page.getByRole('link', { name: /Notifications.*1 unread/ }).click();
-    await bob.page
-      .getByRole('button', { name: new RegExp(`Alice Liddell added you to a room in #${roomName}`) })
-      .waitFor(timeout);
-
     // Bob leaves after a confirm step; the room goes from his sidebar and from Alice's member count.
-    await bob.page.getByRole('link', { name: new RegExp(roomName) }).click();
-    await bob.page.getByRole('heading', { name: roomName }).waitFor(timeout);
     await bob.page.getByRole('button', { name: 'Leave room' }).click();
     await bob.page
       .getByRole('dialog', { name: `Leave ${roomName}?` })

@@ -6,6 +6,7 @@ import { forgetRoom, noteMessageInRooms, rememberRoom } from '../features/rooms/
 import { participantsKey, roomsKey } from '../features/rooms/api/rooms';
 import { notificationsKey } from '../features/notifications/api/notifications';
 import { markNotificationsRead } from '../features/notifications/api/cache';
+import { invitationsKey } from '../features/notifications/api/invitations';
 
 /** Applies one server frame to the TanStack Query cache: the socket keeps no state of its own. */
 export function applyFrame(queryClient: QueryClient, frame: ServerFrame, myUserId: string | undefined): void {
@@ -52,7 +53,10 @@ export function applyFrame(queryClient: QueryClient, frame: ServerFrame, myUserI
             }
           : page,
       );
-      if (frame.notification.type === 'room_invite') {
+      if (frame.notification.invitationId) {
+        // An invitation waits in the invitations list: the room is not mine until I accept it.
+        void queryClient.invalidateQueries({ queryKey: invitationsKey });
+      } else if (frame.notification.type === 'room_invite') {
         if (frame.notification.roomId) rememberRoom(queryClient, frame.notification.roomId);
         void queryClient.invalidateQueries({ queryKey: roomsKey });
       }
@@ -64,6 +68,7 @@ export function applyFrame(queryClient: QueryClient, frame: ServerFrame, myUserI
       // Presence changes and notifications are not replayed: whatever happened while away is refetched.
       void queryClient.invalidateQueries({ queryKey: ['participants'] });
       void queryClient.invalidateQueries({ queryKey: notificationsKey });
+      void queryClient.invalidateQueries({ queryKey: invitationsKey });
       return;
     case 'resync_required':
       // Too far behind to replay: start the room's history over from the newest page.

@@ -23,6 +23,8 @@ export function renderApp({ route = '/', me, handlers = {} }: RenderOptions = {}
     getProfile: () => (me ? { body: me } : { status: 401, body: {} }),
     listRooms: () => ({ body: { rooms: [] } }),
     listNotifications: () => ({ body: { notifications: [], unreadCount: 0, hasMore: false } }),
+    listInvitations: () => ({ body: { invitations: [] } }),
+    listBlocks: () => ({ body: { blocks: [] } }),
     ...handlers,
   });
   const sockets = fakeSockets();

@@ -4,16 +4,21 @@ import { Avatar } from '../../../components/Avatar';
 import { formatAgo } from '../../../utils/format';
 import { useMarkNotificationsRead, useNotifications } from '../hooks/useNotifications';
 import { FormError } from '../../../components/FormError';
+import { InvitationList } from './InvitationList';
 
 function describe(notification: Notification): string {
   const who = notification.actor?.displayName ?? 'Someone';
   const where = notification.roomName ? ` in #${notification.roomName}` : '';
-  return notification.type === 'mention'
-    ? `${who} mentioned you${where}`
+  if (notification.type === 'mention') return `${who} mentioned you${where}`;
+  return notification.invitationId
+    ? `${who} invited you to a room${where}`
     : `${who} added you to a room${where}`;
 }
 
-/** The notifications panel: a click marks one read and opens its message. */
+/**
+ * The notifications panel, with pending invitations on top: a click marks one read and opens its
+ * message (an invitation's room opens only once it is accepted).
+ */
 export function NotificationList() {
   const notifications = useNotifications();
   const markRead = useMarkNotificationsRead();
@@ -21,7 +26,7 @@ export function NotificationList() {
 
   function open(notification: Notification) {
     if (!notification.readAt) markRead.mutate(notification.id);
-    if (!notification.roomId) return;
+    if (!notification.roomId || notification.invitationId) return;
     const target = notification.messageId ? `?message=${notification.messageId}` : '';
     void navigate(`/rooms/${notification.roomId}${target}`);
   }
@@ -42,6 +47,7 @@ export function NotificationList() {
           Mark all read
         </button>
       </header>
+      <InvitationList />
       {notifications.isPending ? (
         <p className="muted">Loading…</p>
       ) : notifications.isError ? (

@@ -25,3 +25,5 @@ export const leaveRoom = (roomId: string) => call('leaveRoom', { params: { id: r
 export const addParticipant = (roomId: string, userId: string) =>
   call('addParticipant', { params: { id: roomId }, body: { userId } });
 export const searchUsers = (q: string): Promise<{ users: User[] }> => call('searchUsers', { query: { q } });
+export const banUser = (roomId: string, userId: string) =>
+  call('banUser', { params: { id: roomId }, body: { userId } });

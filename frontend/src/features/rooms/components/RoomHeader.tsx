@@ -1,12 +1,12 @@
 import { useEffect, useRef, useState } from 'react';
 import { Link } from 'react-router';
 import type { Room } from '@messaging-app/shared';
-import { Avatar } from '../../../components/Avatar';
 import { Icon } from '../../../components/Icon';
 import { useAuth } from '../../auth/hooks/useAuth';
 import { useSocketStatus } from '../../../hooks/useWebSocket';
 import { useParticipants } from '../hooks/useParticipants';
 import { RoomActions } from './RoomActions';
+import { MemberList } from './MemberList';
 
 /** The room's name and topic, and its members with who is online. */
 export function RoomHeader({ room, member }: { room: Room; member: boolean }) {
@@ -66,19 +66,13 @@ export function RoomHeader({ room, member }: { room: Room; member: boolean }) {
             <span className="muted">{connected ? ` · ${online} online` : ' · presence unknown'}</span>
           </button>
           {open && (
-            <ul id="member-list" className="member-list" aria-label="Members">
-              {list.map((p) => (
-                <li key={p.user.id}>
-                  <Avatar user={p.user} size={24} />
-                  <span>{p.user.displayName}</span>
-                  <span className="muted small">@{p.user.username}</span>
-                  <span
-                    className={p.online ? 'presence online' : 'presence'}
-                    aria-label={connected ? (p.online ? 'online' : 'offline') : 'status unknown'}
-                  />
-                </li>
-              ))}
-            </ul>
+            <MemberList
+              roomId={room.id}
+              roomName={room.name}
+              participants={list}
+              myUserId={user?.id}
+              connected={connected}
+            />
           )}
         </div>
       )}

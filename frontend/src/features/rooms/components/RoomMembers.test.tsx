@@ -125,3 +125,96 @@ describe('leaving a room', () => {
     expect(server.callsTo('leaveRoom')).toHaveLength(0);
   });
 });
+
+describe('inviting someone who shares no room with me', () => {
+  it('shows "Invitation sent" instead of adding them to the member list', async () => {
+    const { room, handlers } = privateRoom('owner', {
+      addParticipant: ({ body }) => {
+        const invitee = [ada, alan].find((u) => u.id === (body as { userId: string }).userId) ?? alan;
+        return {
+          status: 202,
+          body: {
+            id: crypto.randomUUID(),
+            room: { id: room.id, name: room.name, description: '', visibility: 'private' },
+            inviter: me,
+            invitee,
+            status: 'pending',
+            createdAt: new Date().toISOString(),
+            respondedAt: null,
+          },
+        };
+      },
+    });
+    renderApp({ me, route: `/rooms/${room.id}`, handlers });
+    await userEvent.click(await screen.findByRole('button', { name: 'Add people' }));
+    const dialog = screen.getByRole('dialog', { name: 'Add people to secret plans' });
+    await userEvent.type(within(dialog).getByRole('searchbox', { name: 'Search people' }), 'alan');
+    await userEvent.click(await within(dialog).findByRole('button', { name: 'Add Alan Turing' }));
+    expect(await within(dialog).findByText('Invitation sent')).toBeInTheDocument();
+    expect(within(dialog).queryByRole('button', { name: 'Add Alan Turing' })).toBeNull();
+    await userEvent.keyboard('{Escape}');
+    expect(await screen.findByRole('button', { name: /2 members/ })).toBeInTheDocument();
+  });
+
+  it("shows the server's rate-limit refusal in words", async () => {
+    const { room, handlers } = privateRoom('owner', {
+      addParticipant: () => problem(429, 'rate_limited', 'at most 3 invitations a day to the same person'),
+    });
+    renderApp({ me, route: `/rooms/${room.id}`, handlers });
+    await userEvent.click(await screen.findByRole('button', { name: 'Add people' }));
+    const dialog = screen.getByRole('dialog', { name: 'Add people to secret plans' });
+    await userEvent.type(within(dialog).getByRole('searchbox', { name: 'Search people' }), 'alan');
+    await userEvent.click(await within(dialog).findByRole('button', { name: 'Add Alan Turing' }));
+    expect(await within(dialog).findByRole('alert')).toHaveTextContent(
+      'at most 3 invitations a day to the same person',
+    );
+  });
+});
+
+describe('the member list', () => {
+  async function openMembers() {
+    await userEvent.click(await screen.findByRole('button', { name: /2 members/ }));
+    return screen.getByRole('list', { name: 'Members' });
+  }
+
+  it('lets an owner ban a member after a confirm step', async () => {
+    const { room, handlers } = privateRoom('owner', {
+      banUser: () => ({
+        status: 201,
+        body: { roomId: room.id, user: ada, bannedBy: me, createdAt: new Date().toISOString() },
+      }),
+    });
+    const { server } = renderApp({ me, route: `/rooms/${room.id}`, handlers });
+    const members = await openMembers();
+    expect(within(members).queryByRole('button', { name: 'Ban Grace' })).toBeNull();
+    await userEvent.click(within(members).getByRole('button', { name: 'Ban Ada Lovelace' }));
+    const dialog = screen.getByRole('dialog', { name: 'Ban Ada Lovelace from secret plans?' });
+    expect(server.callsTo('banUser')).toHaveLength(0);
+    await userEvent.click(within(dialog).getByRole('button', { name: 'Ban' }));
+    await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
+    expect(server.callsTo('banUser')[0]?.body).toEqual({ userId: ada.id });
+    expect(server.callsTo('banUser')[0]?.params.id).toBe(room.id);
+  });
+
+  it('offers no Ban to a plain member, but Block on everyone else', async () => {
+    const { room, handlers } = privateRoom('member', { blockUser: () => ({ status: 204 }) });
+    const { server } = renderApp({ me, route: `/rooms/${room.id}`, handlers });
+    const members = await openMembers();
+    expect(within(members).queryByRole('button', { name: /^Ban / })).toBeNull();
+    expect(within(members).queryByRole('button', { name: 'Block Grace' })).toBeNull();
+    await userEvent.click(within(members).getByRole('button', { name: 'Block Ada Lovelace' }));
+    await waitFor(() => expect(server.callsTo('blockUser')).toHaveLength(1));
+    expect(server.callsTo('blockUser')[0]?.params.id).toBe(ada.id);
+  });
+
+  it('offers Unblock for someone I blocked', async () => {
+    const { room, handlers } = privateRoom('member', {
+      listBlocks: () => ({ body: { blocks: [{ user: ada, createdAt: new Date().toISOString() }] } }),
+      unblockUser: () => ({ status: 204 }),
+    });
+    const { server } = renderApp({ me, route: `/rooms/${room.id}`, handlers });
+    const members = await openMembers();
+    await userEvent.click(await within(members).findByRole('button', { name: 'Unblock Ada Lovelace' }));
+    await waitFor(() => expect(server.callsTo('unblockUser')).toHaveLength(1));
+  });
+});
