@@ -2,12 +2,13 @@ import { and, desc, eq } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import type { Ban } from '@messaging-app/shared';
 import type { Queryable } from '../../db/client.js';
-import { roomBans, roomInvitations, roomParticipants, rooms, users } from '../../db/schema.js';
+import { roomBans, roomInvitations, roomParticipants, users } from '../../db/schema.js';
 import type { AppContext } from '../context.js';
 import type { Caller } from '../auth/sessions.js';
 import { badRequest, forbidden, notFound } from '../errors.js';
 import { iso, toUser } from '../presenters.js';
 import { loadRoomForRole } from './access.js';
+import { lockRoom } from './events.js';
 import { removeParticipant } from './membership.js';
 
 const bannedBy = alias(users, 'banned_by_user');
@@ -58,7 +59,7 @@ export async function banUser(
   const created = await ctx.db.transaction(async (tx) => {
     // The room row lock is the one every join takes to append its event: a join either commits
     // before the ban (and is removed below) or waits and then sees the ban.
-    await tx.select({ id: rooms.id }).from(rooms).where(eq(rooms.id, roomId)).for('update');
+    await lockRoom(tx, roomId);
     const inserted = await tx
       .insert(roomBans)
       .values({ roomId, userId, bannedBy: caller.userId })
