@@ -23,6 +23,7 @@ interface Def {
   shape?: Record<string, z.ZodType>;
   innerType?: z.ZodType;
   in?: z.ZodType;
+  out?: z.ZodType;
   options?: z.ZodType[];
   entries?: Record<string, string | number>;
   values?: unknown[];
@@ -86,8 +87,16 @@ function numberArbitrary(def: Def): fc.Arbitrary<number> {
   return fc.double({ min, max, noNaN: true });
 }
 
-/** Values that satisfy `schema` (well-formed input), as far as its declared checks tell. */
+/**
+ * Values that satisfy `schema` (well-formed input). Built from the declared checks, then filtered by the
+ * schema itself, so refinements (`before` or `after`, not both) and pipes (`.trim().pipe(z.email())`)
+ * hold too: a "well-formed" request must pass validation, or it tests nothing past it.
+ */
 export function arbitraryOf(schema: z.ZodType, hints: ArbitraryHints): fc.Arbitrary<unknown> {
+  return shapeOf(schema, hints).filter((value) => schema.safeParse(value).success);
+}
+
+function shapeOf(schema: z.ZodType, hints: ArbitraryHints): fc.Arbitrary<unknown> {
   const def = defOf(schema);
   switch (def.type) {
     case 'object': {
@@ -95,7 +104,7 @@ export function arbitraryOf(schema: z.ZodType, hints: ArbitraryHints): fc.Arbitr
       const required = Object.keys(shape).filter(
         (k) => !['optional', 'default'].includes(defOf(must(shape[k], k)).type),
       );
-      const parts = Object.fromEntries(Object.entries(shape).map(([k, v]) => [k, arbitraryOf(v, hints)]));
+      const parts = Object.fromEntries(Object.entries(shape).map(([k, v]) => [k, shapeOf(v, hints)]));
       return fc.record(parts, { requiredKeys: required });
     }
     case 'optional':
@@ -103,11 +112,17 @@ export function arbitraryOf(schema: z.ZodType, hints: ArbitraryHints): fc.Arbitr
     case 'prefault':
     case 'readonly':
     case 'catch':
-      return arbitraryOf(must(def.innerType, 'innerType'), hints);
+      return shapeOf(must(def.innerType, 'innerType'), hints);
     case 'nullable':
-      return fc.oneof(fc.constant(null), arbitraryOf(must(def.innerType, 'innerType'), hints));
-    case 'pipe':
-      return arbitraryOf(must(def.in, 'in'), hints);
+      return fc.oneof(fc.constant(null), shapeOf(must(def.innerType, 'innerType'), hints));
+    case 'pipe': {
+      // A pipe into a plain schema (`.trim().pipe(z.email())`) is generated from its output; one into a
+      // transform or a codec (`z.stringbool()`) from its input.
+      const out = defOf(must(def.out, 'out'));
+      if (out.type === 'boolean') return fc.constantFrom('true', 'false', '1', '0', 'yes', 'no');
+      if (out.type === 'transform') return shapeOf(must(def.in, 'in'), hints);
+      return shapeOf(must(def.out, 'out'), hints);
+    }
     case 'string':
       return stringArbitrary(def, hints);
     case 'number':
@@ -120,15 +135,13 @@ export function arbitraryOf(schema: z.ZodType, hints: ArbitraryHints): fc.Arbitr
     case 'literal':
       return fc.constantFrom(...(def.values ?? []));
     case 'array':
-      return fc.array(arbitraryOf(must(def.element, 'element'), hints), { maxLength: 5 });
+      return fc.array(shapeOf(must(def.element, 'element'), hints), { maxLength: 5 });
     case 'union':
-      return fc.oneof(...(def.options ?? []).map((o) => arbitraryOf(o, hints)));
+      return fc.oneof(...(def.options ?? []).map((o) => shapeOf(o, hints)));
     case 'record':
-      return fc.dictionary(
-        fc.string({ maxLength: 10 }),
-        arbitraryOf(must(def.valueType, 'valueType'), hints),
-        { maxKeys: 4 },
-      );
+      return fc.dictionary(fc.string({ maxLength: 10 }), shapeOf(must(def.valueType, 'valueType'), hints), {
+        maxKeys: 4,
+      });
     case 'null':
       return fc.constant(null);
     default:
