@@ -190,6 +190,12 @@ async function sensible(name: EndpointName): Promise<Request> {
     case 'listParticipants':
       return { method: 'GET', url: `/api/rooms/${privateRoom.id}/participants`, token: as(member) };
     case 'addParticipant':
+      // Not yet a member: a removal first (its answer does not matter), then the add under test.
+      await app.server.inject({
+        method: 'DELETE',
+        url: `/api/rooms/${privateRoom.id}/participants/${self.user.id}`,
+        headers: owner.headers,
+      });
       return {
         method: 'POST',
         url: `/api/rooms/${privateRoom.id}/participants`,
