@@ -47,7 +47,7 @@ beforeAll(async () => {
   app = await buildTestApp({ config: { frontendDist }, redisPrefix: `fuzz-${randomUUID()}` });
   await app.server.listen({ host: '127.0.0.1', port: 0 });
   useWorld(await buildWorld(app.server));
-}, 60_000);
+}, 180_000);
 afterAll(async () => {
   process.off('unhandledRejection', onUnhandled);
   await app.close();
@@ -543,6 +543,16 @@ describe('fuzzing from the shared schemas', () => {
       }
       if (sent % 10 === 0) await sync();
     }
+    await sync();
+    // After the fuzzing, the socket still does everything a client needs: each kind of frame succeeds.
+    socket.send({ type: 'ping' });
+    socket.send({ type: 'subscribe', roomId: world.publicRoom.id });
+    socket.send({
+      type: 'message.send',
+      roomId: world.publicRoom.id,
+      body: 'still here',
+      clientMsgId: randomUUID(),
+    });
     await sync();
     // The member may always enter their own rooms on /ws/:roomId: that path must succeed once per run.
     await roomSocket(world.privateRoom.id, world.member.accessToken);
