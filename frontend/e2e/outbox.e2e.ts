@@ -149,6 +149,43 @@ describe('nothing typed is lost', () => {
     expect(unexpectedErrors(bob)).toEqual([]);
   }, 300_000);
 
+  it('two tabs of one user show the same queued message and send it once when the server is back', async () => {
+    const alice = await openTab(browser, server.url);
+    const bob = await openTab(browser, server.url);
+    const roomId = await roomOfTwo(alice, bob, uniqueName('bob'));
+    const second = await alice.context.newPage();
+    await second.goto(`/rooms/${roomId}`);
+    await second.getByRole('textbox', { name: /^Message #/ }).waitFor(timeout);
+    // Every post that reached the server, from either tab, with its status.
+    const answered: number[] = [];
+    for (const page of [alice.page, second]) {
+      page.on('response', (response) => {
+        const request = response.request();
+        if (request.method() === 'POST' && request.url().endsWith(`/api/rooms/${roomId}/messages`))
+          answered.push(response.status());
+      });
+    }
+
+    await server.halt();
+    await second.getByRole('status').filter({ hasText: 'Reconnecting…' }).waitFor(timeout);
+    await send(alice.page, 'typed in one tab');
+    // The other tab hears of it through the outbox and shows it queued as well.
+    await messages(second).getByText('typed in one tab').waitFor(timeout);
+    await messages(second).getByText('Waiting for the connection…').waitFor(timeout);
+    await server.restart();
+
+    await messages(bob.page).getByText('typed in one tab').waitFor(afterRestart);
+    for (const page of [alice.page, second])
+      await messages(page)
+        .locator('.message.pending')
+        .first()
+        .waitFor({ state: 'detached', ...timeout });
+    // Both tabs came back and both flush on reconnect; one holds the lease: one post reached the server.
+    expect(answered).toEqual([201]);
+    const stored = await apiAs<MessagePage>(bob.page, `/api/rooms/${roomId}/messages?limit=100`);
+    expect(stored.messages.map((m) => m.body)).toEqual(['typed in one tab']);
+  }, 300_000);
+
   it('a mention read in the room is shown as read and never emailed', async () => {
     const alice = await openTab(browser, server.url);
     const bob = await openTab(browser, server.url);
