@@ -113,6 +113,21 @@ interface Request {
   contentType?: string;
 }
 
+/** A pending invitation between two fresh strangers (who share no room), so adding invites instead. */
+async function freshInvitation(): Promise<{ invitee: TestUser; invitationId: string }> {
+  const inviter = await registerUser(app.server);
+  const invitee = await registerUser(app.server);
+  const room = await createRoom(app.server, inviter, { visibility: 'private' });
+  const added = await app.server.inject({
+    method: 'POST',
+    url: `/api/rooms/${room.id}/participants`,
+    headers: inviter.headers,
+    payload: { userId: invitee.user.id },
+  });
+  if (added.statusCode !== 202) throw new Error(`adding a stranger answered ${added.statusCode}, not 202`);
+  return { invitee, invitationId: added.json<{ id: string }>().id };
+}
+
 /**
  * A request that should succeed: a valid, authorised use of the endpoint against the world, with what
  * it needs set up first. Every endpoint must answer 2xx to at least one request per run.
@@ -203,6 +218,12 @@ async function sensible(name: EndpointName): Promise<Request> {
         body: { userId: self.user.id },
       };
     case 'removeParticipant': {
+      // Someone the owner shares no room with would be invited, not added: meet in the public room first.
+      await app.server.inject({
+        method: 'POST',
+        url: `/api/rooms/${publicRoom.id}/join`,
+        headers: self.headers,
+      });
       await app.server.inject({
         method: 'POST',
         url: `/api/rooms/${privateRoom.id}/participants`,
@@ -237,6 +258,49 @@ async function sensible(name: EndpointName): Promise<Request> {
       return { method: 'POST', url: `/api/notifications/${world.notificationId}/read`, token: as(member) };
     case 'readAllNotifications':
       return { method: 'POST', url: '/api/notifications/read-all', token: as(member) };
+    case 'listBans':
+      return { method: 'GET', url: `/api/rooms/${publicRoom.id}/bans`, token: as(owner) };
+    case 'banUser': {
+      const target = await registerUser(app.server);
+      return {
+        method: 'POST',
+        url: `/api/rooms/${publicRoom.id}/bans`,
+        token: as(owner),
+        body: { userId: target.user.id },
+      };
+    }
+    case 'unbanUser': {
+      const target = await registerUser(app.server);
+      await app.server.inject({
+        method: 'POST',
+        url: `/api/rooms/${publicRoom.id}/bans`,
+        headers: owner.headers,
+        payload: { userId: target.user.id },
+      });
+      return {
+        method: 'DELETE',
+        url: `/api/rooms/${publicRoom.id}/bans/${target.user.id}`,
+        token: as(owner),
+      };
+    }
+    case 'listInvitations':
+      return { method: 'GET', url: '/api/invitations', token: as(member) };
+    case 'acceptInvitation':
+    case 'declineInvitation': {
+      const { invitee, invitationId } = await freshInvitation();
+      const action = name === 'acceptInvitation' ? 'accept' : 'decline';
+      return { method: 'POST', url: `/api/invitations/${invitationId}/${action}`, token: as(invitee) };
+    }
+    case 'listBlocks':
+      return { method: 'GET', url: '/api/blocks', token: as(member) };
+    case 'blockUser':
+      return { method: 'PUT', url: `/api/users/${world.attackers.outsider.user.id}/block`, token: as(self) };
+    case 'unblockUser':
+      return {
+        method: 'DELETE',
+        url: `/api/users/${world.attackers.outsider.user.id}/block`,
+        token: as(self),
+      };
     case 'healthz':
       return { method: 'GET', url: '/healthz' };
     case 'readyz':
