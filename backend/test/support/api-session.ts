@@ -125,6 +125,14 @@ export async function realisticSession(session: ApiSession): Promise<void> {
   const discovered = await session.call('discoverRooms', { token: b, query: { q: room.name } });
   expectStatus(discovered.status, 200, 'discoverRooms');
   expectStatus((await session.call('joinRoom', { token: b, params: id })).status, 200, 'joinRoom');
+  // Carol must share a room with Alice to be added at once (a stranger gets an invitation instead: 202).
+  const lobby = await session.call<{ id: string }>('createRoom', {
+    token: a,
+    body: { name: uniqueName('lobby'), visibility: 'public' },
+  });
+  expectStatus(lobby.status, 201, 'createRoom (lobby)');
+  const met = await session.call('joinRoom', { token: carol.accessToken, params: { id: lobby.body.id } });
+  expectStatus(met.status, 200, 'joinRoom (lobby)');
   const added = await session.call('addParticipant', {
     token: a,
     params: id,
