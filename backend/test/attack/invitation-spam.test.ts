@@ -71,7 +71,9 @@ describe('invitation spam (issue 17, item 8)', () => {
     const spammer = await registerUser(app.server);
     const room = await createRoom(app.server, spammer, { visibility: 'private' });
     const total = defaults.invitationsPerHour + 5;
-    const targets = await Promise.all(Array.from({ length: total }, () => registerUser(app.server)));
+    // One at a time: concurrent sign-ups from one address would meet the password-work queue's limit.
+    const targets: TestUser[] = [];
+    for (let i = 0; i < total; i += 1) targets.push(await registerUser(app.server));
     // Concurrent adds: the budget is checked under the inviter's lock, so none slips through.
     const responses = await Promise.all(targets.map((t) => add(spammer, room.id, t.user.id)));
     const counts = tally(responses.map((r) => r.statusCode));
