@@ -119,6 +119,10 @@ export function createGateway(ctx: AppContext, overrides: Partial<GatewayOptions
 
   /** One frame, inside the boundary: whatever it does, the socket gets an answer and the process stays up. */
   async function receive(connection: Connection, text: string, roomId: string | undefined) {
+    // A turn of the event loop between frames: on the embedded store queries resolve without I/O,
+    // so a socket's backlog of frames would otherwise run back to back and starve every other
+    // socket and request (a burst of subscribes stalled another user's ping for seconds).
+    await new Promise((resolve) => setImmediate(resolve));
     connection.queuedFrames -= 1;
     // Frames still queued when the socket began to close (its close frame was read), or when the
     // shutdown stopped reading, are dropped: nobody is left to answer, and nothing may attach it.
