@@ -76,6 +76,12 @@ describe('a worker on a fresh broker prefix', () => {
       'the worker ready with its consumer',
       30_000,
     );
+    // The broker counts a consumer a moment after the worker's consume-ok: await it like any event.
+    await eventually(
+      async () => (await consumersOf(`${prefix}.`)).get(names.queue) === 1,
+      'one consumer on the work queue',
+      30_000,
+    );
     const queues = await consumersOf(`${prefix}.`);
     expect(queues.get(names.queue)).toBe(1);
     for (const queue of [names.deadQueue, names.delayQueue, ...names.retryQueues])
