@@ -139,7 +139,11 @@ describe('the email pipeline under faults', () => {
     await eventually(async () => (await emailed()) >= 150, '150 emails', 30_000);
     expect(await worker.stop('SIGKILL')).toBe('SIGKILL');
     worker = startWorker();
-    await eventually(async () => (await emailed()) === recipientsCount, 'every notification emailed', 60_000);
+    await eventually(
+      async () => (await emailed()) === recipientsCount,
+      'every notification emailed',
+      120_000,
+    );
 
     // Drain: every outbox row published and every queue empty, then a graceful stop.
     const names = topologyNames(prefix, defaultRetryPolicy);
