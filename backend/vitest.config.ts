@@ -35,6 +35,7 @@ export default defineConfig({
           ...shared,
           name: 'services',
           exclude: ['**/*.embedded.test.ts'],
+          globalSetup: ['test/support/postgres-template.ts'],
           env: { TEST_MODE: 'services' },
         },
       },

@@ -27,6 +27,9 @@ export interface Worker {
 }
 
 /** The worker role: the outbox relay, the email consumer and the sweeper of lost jobs. */
+/** Email jobs one worker sends at once. */
+export const defaultEmailConcurrency = 4;
+
 export function startWorker(deps: WorkerDeps): Worker {
   const { config } = deps.ctx;
   const log = deps.ctx.log.child({ component: 'worker' });
@@ -35,7 +38,7 @@ export function startWorker(deps: WorkerDeps): Worker {
     ...deps.relay,
   });
   const consumer = consumeEmailJobs(deps.ctx, deps.queue, deps.mailer, log, {
-    concurrency: deps.concurrency ?? 4,
+    concurrency: deps.concurrency ?? defaultEmailConcurrency,
     ...(deps.observe ? { observe: deps.observe } : {}),
   });
   // In every mode: the in-process queue forgets its jobs on restart, a broker can lose one, a

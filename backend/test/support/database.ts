@@ -6,6 +6,7 @@ import type { Database } from '../../src/db/client.js';
 import { migrate } from '../../src/db/migrate.js';
 import { services } from './services.js';
 import { loadTemplate } from './pglite-template.js';
+import { withDatabase } from './database-url.js';
 import type { TestMode } from './services.js';
 
 export interface TestDatabase {
@@ -13,12 +14,6 @@ export interface TestDatabase {
   /** The PostgreSQL URL of the fresh database, for a second process or instance. */
   url?: string;
   drop(): Promise<void>;
-}
-
-function withDatabase(url: string, name: string): string {
-  const u = new URL(url);
-  u.pathname = `/${name}`;
-  return u.toString();
 }
 
 /** A fresh database, PostgreSQL (`services`) or in-memory PGlite (`embedded`), migrated and empty. */
@@ -33,10 +28,13 @@ export async function createTestDatabase(mode: TestMode): Promise<TestDatabase> 
     return { database, drop: () => database.close() };
   }
   const name = `t_${Date.now().toString(36)}_${randomBytes(4).toString('hex')}`;
+  // The services project copies one migrated database (support/postgres-template.ts); migrate() then
+  // only confirms there is nothing left to apply.
+  const template = process.env.VITEST ? inject('postgresTemplate') : undefined;
   const admin = new pg.Client({ connectionString: services.postgres });
   await admin.connect();
   try {
-    await admin.query(`create database ${name}`);
+    await admin.query(template ? `create database ${name} template ${template}` : `create database ${name}`);
   } finally {
     await admin.end();
   }
