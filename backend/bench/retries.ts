@@ -8,21 +8,12 @@ import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import WebSocket from 'ws';
 import { startServer } from './server.js';
+import { postJson } from '../test/support/http.js';
 
 const postgres = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const redis = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const total = 400;
 const retryEvery = 40;
-
-async function call<T>(base: string, path: string, body: unknown, token?: string): Promise<T> {
-  const response = await fetch(`${base}${path}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: JSON.stringify(body),
-  });
-  if (response.status >= 300) throw new Error(`${path}: ${response.status} ${await response.text()}`);
-  return (await response.json()) as T;
-}
 
 const server = await startServer({
   postgres,
@@ -31,12 +22,12 @@ const server = await startServer({
 });
 try {
   const name = `bench${randomUUID().slice(0, 8)}`;
-  const user = await call<{ accessToken: string }>(server.url, '/api/auth/register', {
+  const user = await postJson<{ accessToken: string }>(server.url, '/api/auth/register', {
     username: name,
     email: `${name}@example.test`,
     password: 'correct horse battery staple',
   });
-  const room = await call<{ id: string }>(
+  const room = await postJson<{ id: string }>(
     server.url,
     '/api/rooms',
     { name, visibility: 'public' },

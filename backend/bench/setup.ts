@@ -1,14 +1,5 @@
 import type { AuthResponse, Room } from '@messaging-app/shared';
-
-async function call<T>(base: string, path: string, body: unknown, token?: string): Promise<T> {
-  const response = await fetch(`${base}${path}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: JSON.stringify(body),
-  });
-  if (response.status >= 300) throw new Error(`${path}: ${response.status} ${await response.text()}`);
-  return (await response.json()) as T;
-}
+import { postJson } from '../test/support/http.js';
 
 /** Runs `task` over `items` with at most `limit` in flight. */
 async function pool<T, R>(
@@ -41,7 +32,7 @@ export async function populate(base: string, users: number, rooms: number): Prom
     Array.from({ length: users }, (_, i) => i),
     8,
     (i) =>
-      call<AuthResponse>(base, '/api/auth/register', {
+      postJson<AuthResponse>(base, '/api/auth/register', {
         username: `b${tag}_${i}`,
         email: `b${tag}_${i}@bench.test`,
         password: 'bench password 123',
@@ -52,7 +43,7 @@ export async function populate(base: string, users: number, rooms: number): Prom
     Array.from({ length: rooms }, (_, r) => r),
     4,
     (r) =>
-      call<Room>(
+      postJson<Room>(
         base,
         '/api/rooms',
         { name: `bench ${tag} ${r}`, visibility: 'public' },
@@ -67,7 +58,7 @@ export async function populate(base: string, users: number, rooms: number): Prom
   await pool(
     members.filter((_, i) => i % perRoom !== 0),
     16,
-    (m) => call(base, `/api/rooms/${m.roomId}/join`, {}, m.token),
+    (m) => postJson(base, `/api/rooms/${m.roomId}/join`, {}, m.token),
   );
   return members;
 }

@@ -58,6 +58,25 @@ async function privateRedis(): Promise<{ url: string; port: number; server: Chil
   return handle;
 }
 
+/**
+ * Two instances whose bus runs on a private Redis the test may kill, and a room of an owner and a
+ * member. Periodic revalidation is far away: only the bus, or its resume, can take access away here.
+ */
+async function roomAcrossOneBus() {
+  const redis = await privateRedis();
+  const prefix = uniqueName('authority');
+  const [one, two] = await twoInstances({
+    redisUrl: redis.url,
+    prefixes: [prefix, prefix],
+    realtime: { revalidateMs: 600_000 },
+  });
+  const owner = await registerUser(one.server);
+  const member = await registerUser(one.server);
+  const room = await createRoom(one.server, owner);
+  await joinRoom(one.server, member, room.id);
+  return { redis, one, two, owner, member, room };
+}
+
 async function subscribed(app: TestApp, user: TestUser, roomId: string): Promise<WsClient> {
   const socket = await WsClient.connect(wsUrl(app.server), user.accessToken);
   cleanups.push(async () => socket.close());
@@ -85,18 +104,7 @@ const hasMessage = (socket: WsClient, seq: number) =>
 
 describe('a kick whose bus message is lost', () => {
   it('detaches the kicked member’s room when the bus resumes', async () => {
-    const redis = await privateRedis();
-    const prefix = uniqueName('authority');
-    // Periodic revalidation far away: only the resume can take the room away here.
-    const [one, two] = await twoInstances({
-      redisUrl: redis.url,
-      prefixes: [prefix, prefix],
-      realtime: { revalidateMs: 600_000 },
-    });
-    const owner = await registerUser(one.server);
-    const member = await registerUser(one.server);
-    const room = await createRoom(one.server, owner);
-    await joinRoom(one.server, member, room.id);
+    const { redis, one, two, owner, member, room } = await roomAcrossOneBus();
     const ownerSocket = await subscribed(two, owner, room.id);
     const memberSocket = await subscribed(two, member, room.id);
 
@@ -127,17 +135,7 @@ describe('a kick whose bus message is lost', () => {
 
 describe('a logout whose bus message is lost', () => {
   it('refuses the logged-out socket’s sends (never acked), closes it with 4409, and closes the session’s other sockets when the bus resumes', async () => {
-    const redis = await privateRedis();
-    const prefix = uniqueName('authority');
-    const [one, two] = await twoInstances({
-      redisUrl: redis.url,
-      prefixes: [prefix, prefix],
-      realtime: { revalidateMs: 600_000 },
-    });
-    const owner = await registerUser(one.server);
-    const member = await registerUser(one.server);
-    const room = await createRoom(one.server, owner);
-    await joinRoom(one.server, member, room.id);
+    const { redis, one, two, member, room } = await roomAcrossOneBus();
     const sending = await subscribed(two, member, room.id);
     const idle = await subscribed(two, member, room.id);
 

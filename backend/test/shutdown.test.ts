@@ -11,13 +11,14 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { AuthResponse, Room } from '@messaging-app/shared';
 import { openDatabase } from '../src/db/client.js';
 import { messages } from '../src/db/schema.js';
-import { testSecret } from './support/app.js';
+import { testProcessEnv } from './support/app.js';
 import { createTestDatabase } from './support/database.js';
 import type { TestDatabase } from './support/database.js';
 import { testMode } from './support/services.js';
 import { services } from './support/services.js';
 import { uniqueName } from './support/factories.js';
 import { WsClient } from './support/ws-client.js';
+import { postJson } from './support/http.js';
 
 /*
  * Issue 10 item 15: a SIGTERM under load stops in order (stop reading frames, drain the send
@@ -92,16 +93,7 @@ async function start(env: Record<string, string>): Promise<Server> {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: {
       PATH: process.env.PATH,
-      NODE_ENV: 'test',
-      HOST: '127.0.0.1',
-      PORT: '0',
-      JWT_SECRET: testSecret,
-      FRONTEND_DIST: '/nonexistent-frontend-dist',
-      LOG_LEVEL: 'info',
-      RATE_LIMIT_API_PER_MINUTE: '1000000',
-      RATE_LIMIT_REGISTER_PER_IP_PER_HOUR: '1000000',
-      RATE_LIMIT_MESSAGES_PER_SECOND: '100000',
-      RATE_LIMIT_MESSAGE_BURST: '100000',
+      ...testProcessEnv,
       RATE_LIMIT_WS_FRAMES_PER_SECOND: '100000',
       RATE_LIMIT_WS_FRAME_BURST: '100000',
       ...env,
@@ -130,23 +122,36 @@ async function start(env: Record<string, string>): Promise<Server> {
   return server;
 }
 
-async function post<T>(base: string, path: string, body: unknown, token?: string): Promise<T> {
-  const response = await fetch(`${base}${path}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: JSON.stringify(body),
-  });
-  if (response.status >= 300) throw new Error(`${path}: ${response.status} ${await response.text()}`);
-  return (await response.json()) as T;
-}
-
 async function user(base: string): Promise<AuthResponse> {
   const username = uniqueName('sd');
-  return post<AuthResponse>(base, '/api/auth/register', {
+  return postJson<AuthResponse>(base, '/api/auth/register', {
     username,
     email: `${username}@example.test`,
     password: 'correct horse battery',
   });
+}
+
+/** `count` sockets of one owner, each subscribed to the owner's new public room. */
+async function subscribedSockets(
+  server: Server,
+  count: number,
+): Promise<{ room: Room; sockets: WsClient[] }> {
+  const owner = await user(server.url);
+  const room = await postJson<Room>(
+    server.url,
+    '/api/rooms',
+    { name: uniqueName('room'), visibility: 'public' },
+    owner.accessToken,
+  );
+  const ws = server.url.replace('http', 'ws') + '/ws';
+  const sockets = await Promise.all(
+    Array.from({ length: count }, () => WsClient.connect(ws, owner.accessToken)),
+  );
+  for (const socket of sockets) {
+    socket.send({ type: 'subscribe', roomId: room.id });
+    await socket.nextOf('subscribed');
+  }
+  return { room, sockets };
 }
 
 /** Errors the process logged (level ≥ 50), and stderr. */
@@ -156,21 +161,7 @@ describe('shutdown', () => {
   it('SIGTERM under load: every acked send is stored, nothing unstored is acked, no error is logged', async () => {
     const { env, read } = await store();
     const server = await start(env);
-    const ws = server.url.replace('http', 'ws') + '/ws';
-    const owner = await user(server.url);
-    const room = await post<Room>(
-      server.url,
-      '/api/rooms',
-      { name: uniqueName('room'), visibility: 'public' },
-      owner.accessToken,
-    );
-    const senders = await Promise.all(
-      Array.from({ length: 4 }, () => WsClient.connect(ws, owner.accessToken)),
-    );
-    for (const socket of senders) {
-      socket.send({ type: 'subscribe', roomId: room.id });
-      await socket.nextOf('subscribed');
-    }
+    const { room, sockets: senders } = await subscribedSockets(server, 4);
     const sent: string[] = [];
     const acked: string[] = [];
     let stopping = false;
@@ -211,21 +202,7 @@ describe('shutdown', () => {
   it('with idle sockets the process exits at once and logs no error', async () => {
     const { env } = await store();
     const server = await start(env);
-    const ws = server.url.replace('http', 'ws') + '/ws';
-    const owner = await user(server.url);
-    const room = await post<Room>(
-      server.url,
-      '/api/rooms',
-      { name: uniqueName('room'), visibility: 'public' },
-      owner.accessToken,
-    );
-    const sockets = await Promise.all(
-      Array.from({ length: 5 }, () => WsClient.connect(ws, owner.accessToken)),
-    );
-    for (const socket of sockets) {
-      socket.send({ type: 'subscribe', roomId: room.id });
-      await socket.nextOf('subscribed');
-    }
+    await subscribedSockets(server, 5);
     const signalled = Date.now();
     server.child.kill('SIGTERM');
     expect(await server.exited).toBe(0);

@@ -2,45 +2,25 @@ import { randomUUID } from 'node:crypto';
 import { spawn } from 'node:child_process';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildTestApp } from './support/app.js';
-import type { TestApp } from './support/app.js';
+import { describe, expect, it } from 'vitest';
 import { createRoom, postMessage, registerUser, uniqueName } from './support/factories.js';
-import type { TestUser } from './support/factories.js';
-import { WsClient, wsUrl } from './support/ws-client.js';
+import { listeningApp } from './support/socket-suite.js';
 
 /*
  * Issue 10 item 1 and the gateway's one error boundary: no frame may end the process. The guard in
  * support/unhandled-guard.ts fails these tests if a rejection escapes, as it did on /ws/:roomId.
  */
 
-let app: TestApp;
-let url: string;
-const clients: WsClient[] = [];
+const suite = listeningApp({ redisPrefix: uniqueName('wsb'), config: { frontendDist: '/nonexistent' } });
+const { connect } = suite;
 const backend = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-
-beforeAll(async () => {
-  app = await buildTestApp({ redisPrefix: uniqueName('wsb'), config: { frontendDist: '/nonexistent' } });
-  await app.server.listen({ host: '127.0.0.1', port: 0 });
-  url = wsUrl(app.server);
-});
-afterAll(async () => {
-  for (const client of clients) client.close();
-  await app.close();
-});
-
-async function connect(user: TestUser, path = '/ws'): Promise<WsClient> {
-  const client = await WsClient.connect(url.replace('/ws', path), user.accessToken);
-  clients.push(client);
-  return client;
-}
 
 describe('a room the user may not enter, opened as /ws/:roomId', () => {
   it('answers forbidden for someone else’s private room, a public room not joined and a UUID that is no room, and keeps serving', async () => {
-    const owner = await registerUser(app.server);
-    const outsider = await registerUser(app.server);
-    const privateRoom = await createRoom(app.server, owner, { visibility: 'private' });
-    const publicRoom = await createRoom(app.server, owner, { visibility: 'public' });
+    const owner = await registerUser(suite.app.server);
+    const outsider = await registerUser(suite.app.server);
+    const privateRoom = await createRoom(suite.app.server, owner, { visibility: 'private' });
+    const publicRoom = await createRoom(suite.app.server, owner, { visibility: 'public' });
     const ownerSocket = await connect(owner);
     ownerSocket.send({ type: 'subscribe', roomId: publicRoom.id });
     await ownerSocket.nextOf('subscribed');
@@ -55,9 +35,9 @@ describe('a room the user may not enter, opened as /ws/:roomId', () => {
     }
 
     // The process is alive: the owner's socket still gets the room live.
-    const posted = await postMessage(app.server, owner, publicRoom.id, 'still here');
+    const posted = await postMessage(suite.app.server, owner, publicRoom.id, 'still here');
     await ownerSocket.next((f) => f.type === 'message.new' && f.seq === posted.seq);
-    expect(app.realtimeStats().followers).toBeGreaterThanOrEqual(1);
+    expect(suite.app.realtimeStats().followers).toBeGreaterThanOrEqual(1);
   });
 });
 

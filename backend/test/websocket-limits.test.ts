@@ -1,12 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { request } from 'node:http';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ServerFrame } from '@messaging-app/shared';
-import { buildTestApp } from './support/app.js';
-import type { TestApp } from './support/app.js';
 import { createRoom, joinRoom, registerUser, uniqueName } from './support/factories.js';
-import type { TestUser } from './support/factories.js';
-import { WsClient, wsUrl } from './support/ws-client.js';
+import { listeningApp } from './support/socket-suite.js';
+import type { WsClient } from './support/ws-client.js';
 import { eventually } from './support/eventually.js';
 
 /*
@@ -14,46 +12,24 @@ import { eventually } from './support/eventually.js';
  * the server replay without bound, nor get a 500 from the handshake.
  */
 
-let app: TestApp;
-let url: string;
-const clients: WsClient[] = [];
 const perSocket = 250;
 const perUser = 400;
-
-beforeAll(async () => {
-  app = await buildTestApp({
-    redisPrefix: uniqueName('wsc'),
-    config: { corsOrigins: ['https://chat.example.test'], frontendDist: '/nonexistent' },
-    limits: {
-      wsSocketsPerUser: 3,
-      wsUnauthenticatedPerAddress: 3,
-      wsReplayPerSocket: perSocket,
-      wsReplayPerUser: perUser,
-    },
-  });
-  await app.server.listen({ host: '127.0.0.1', port: 0 });
-  url = wsUrl(app.server);
+const suite = listeningApp({
+  redisPrefix: uniqueName('wsc'),
+  config: { corsOrigins: ['https://chat.example.test'], frontendDist: '/nonexistent' },
+  limits: {
+    wsSocketsPerUser: 3,
+    wsUnauthenticatedPerAddress: 3,
+    wsReplayPerSocket: perSocket,
+    wsReplayPerUser: perUser,
+  },
 });
-afterAll(async () => {
-  for (const client of clients) client.close();
-  await app.close();
-});
-
-async function open(): Promise<WsClient> {
-  const client = await WsClient.open(url);
-  clients.push(client);
-  return client;
-}
-
-async function connect(user: TestUser): Promise<WsClient> {
-  const client = await WsClient.connect(url, user.accessToken);
-  clients.push(client);
-  return client;
-}
+const { connect } = suite;
+const open = () => suite.open();
 
 /** The status code of a WebSocket handshake with this Origin header. */
 function handshakeStatus(origin: string): Promise<number> {
-  const { port } = new URL(url);
+  const { port } = new URL(suite.url);
   return new Promise((resolve, reject) => {
     const req = request({
       host: '127.0.0.1',
@@ -99,8 +75,8 @@ describe('handshake origins', () => {
 
 describe('socket caps', () => {
   it('closes a user’s socket beyond the per-user cap with 1008 and a reason; another user is not affected; a closed one frees its slot', async () => {
-    const user = await registerUser(app.server);
-    const other = await registerUser(app.server);
+    const user = await registerUser(suite.app.server);
+    const other = await registerUser(suite.app.server);
     const first = await connect(user);
     const held = [first, await connect(user), await connect(user)];
     const extra = await open();
@@ -118,7 +94,7 @@ describe('socket caps', () => {
   });
 
   it('closes unauthenticated sockets beyond the per-address cap with 1008; authenticating frees the slot', async () => {
-    const user = await registerUser(app.server);
+    const user = await registerUser(suite.app.server);
     const first = await open();
     const waiting = [first, await open(), await open()];
     const extra = await open();
@@ -138,10 +114,10 @@ describe('socket caps', () => {
 describe('replay budgets', () => {
   /** A room with `count` stored messages, and a member who has not seen them. */
   async function roomWithHistory(count: number) {
-    const owner = await registerUser(app.server);
-    const reader = await registerUser(app.server);
-    const room = await createRoom(app.server, owner);
-    await joinRoom(app.server, reader, room.id);
+    const owner = await registerUser(suite.app.server);
+    const reader = await registerUser(suite.app.server);
+    const room = await createRoom(suite.app.server, owner);
+    await joinRoom(suite.app.server, reader, room.id);
     const writer = await connect(owner);
     for (let i = 0; i < count; i++) {
       writer.send({ type: 'message.send', roomId: room.id, body: `event ${i}`, clientMsgId: randomUUID() });
@@ -160,7 +136,7 @@ describe('replay budgets', () => {
     const attacker = await connect(reader);
     for (let i = 0; i < 100; i++) attacker.send({ type: 'subscribe', roomId: room.id, afterSeq: 0 });
     // Every replay has ended (delivered, superseded or refused) once the gateway is idle.
-    await eventually(() => app.realtimeStats().tasks === 0, 'every replay to end', 15_000);
+    await eventually(() => suite.app.realtimeStats().tasks === 0, 'every replay to end', 15_000);
     await attacker.roundTrip();
     const elapsedMinutes = (Date.now() - started) / 60_000;
     const replayed = replayedOf(attacker, room.id);

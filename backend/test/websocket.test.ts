@@ -1,59 +1,35 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ServerFrame } from '@messaging-app/shared';
 import { buildTestApp, testConfig } from './support/app.js';
-import type { TestApp } from './support/app.js';
 import { createRoom, joinRoom, postMessage, registerUser, uniqueName } from './support/factories.js';
-import type { TestUser } from './support/factories.js';
+import { listeningApp } from './support/socket-suite.js';
 import { WsClient, wsUrl } from './support/ws-client.js';
 
-let app: TestApp;
 /** These tests register many users and post fast: the HTTP limits are someone else's tests. */
 const limits = { ...testConfig().limits, registerPerIpPerHour: 100_000, apiPerMinute: 100_000 };
 // No built frontend: whether one exists in the tree is not what these tests are about.
 const frontendDist = '/nonexistent-frontend-dist';
-let url: string;
-const clients: WsClient[] = [];
-
-beforeAll(async () => {
-  app = await buildTestApp({
-    redisPrefix: uniqueName('ws'),
-    config: { corsOrigins: ['https://chat.example.test'], limits, frontendDist },
-    realtime: {
-      authTimeoutMs: 300,
-      heartbeatMs: 200,
-      frameBurst: 30,
-      frameRatePerSecond: 10,
-      typingThrottleMs: 60_000,
-      presenceGraceMs: 50,
-    },
-  });
-  await app.server.listen({ host: '127.0.0.1', port: 0 });
-  url = wsUrl(app.server);
+const suite = listeningApp({
+  redisPrefix: uniqueName('ws'),
+  config: { corsOrigins: ['https://chat.example.test'], limits, frontendDist },
+  realtime: {
+    authTimeoutMs: 300,
+    heartbeatMs: 200,
+    frameBurst: 30,
+    frameRatePerSecond: 10,
+    typingThrottleMs: 60_000,
+    presenceGraceMs: 50,
+  },
 });
-afterAll(async () => {
-  for (const client of clients) client.close();
-  await app.close();
-});
-
-async function connect(user: TestUser, path = '/ws'): Promise<WsClient> {
-  const client = await WsClient.connect(url.replace('/ws', path), user.accessToken);
-  clients.push(client);
-  return client;
-}
-
-async function open(options = {}): Promise<WsClient> {
-  const client = await WsClient.open(url, options);
-  clients.push(client);
-  return client;
-}
+const { connect, open } = suite;
 
 /** A room with an owner and a member, each on a subscribed socket. */
 async function chat() {
-  const owner = await registerUser(app.server);
-  const member = await registerUser(app.server);
-  const room = await createRoom(app.server, owner);
-  await joinRoom(app.server, member, room.id);
+  const owner = await registerUser(suite.app.server);
+  const member = await registerUser(suite.app.server);
+  const room = await createRoom(suite.app.server, owner);
+  await joinRoom(suite.app.server, member, room.id);
   const ownerSocket = await connect(owner);
   const memberSocket = await connect(member);
   ownerSocket.send({ type: 'subscribe', roomId: room.id });
@@ -67,7 +43,7 @@ const isEvent = (roomId: string) => (f: ServerFrame) => 'seq' in f && f.roomId =
 
 describe('authentication', () => {
   it('answers a valid auth frame with ready, the user and the session', async () => {
-    const user = await registerUser(app.server);
+    const user = await registerUser(suite.app.server);
     const client = await open();
     client.send({ type: 'auth', token: user.accessToken });
     const ready = await client.nextOf('ready');
@@ -96,12 +72,12 @@ describe('authentication', () => {
 
 describe('handshake', () => {
   it('refuses an Origin outside the allow-list with HTTP 403', async () => {
-    await expect(WsClient.open(url, { origin: 'https://evil.example.test' })).rejects.toThrow(/403/);
+    await expect(WsClient.open(suite.url, { origin: 'https://evil.example.test' })).rejects.toThrow(/403/);
   });
 
   it('accepts a configured origin, the app’s own origin, and no origin at all', async () => {
-    const user = await registerUser(app.server);
-    const own = new URL(url).host;
+    const user = await registerUser(suite.app.server);
+    const own = new URL(suite.url).host;
     for (const origin of ['https://chat.example.test', `http://${own}`, undefined]) {
       const client = await open(origin ? { origin } : {});
       client.send({ type: 'auth', token: user.accessToken });
@@ -110,8 +86,8 @@ describe('handshake', () => {
   });
 
   it('/ws/:roomId subscribes that room right after authentication', async () => {
-    const owner = await registerUser(app.server);
-    const room = await createRoom(app.server, owner);
+    const owner = await registerUser(suite.app.server);
+    const room = await createRoom(suite.app.server, owner);
     const client = await connect(owner, `/ws/${room.id}`);
     const subscribed = await client.nextOf('subscribed');
     expect(subscribed).toEqual({ type: 'subscribed', roomId: room.id, lastSeq: room.lastSeq });
@@ -120,7 +96,7 @@ describe('handshake', () => {
 
 describe('bad frames', () => {
   it('answers malformed, unknown and invalid frames with error frames and keeps the socket open', async () => {
-    const user = await registerUser(app.server);
+    const user = await registerUser(suite.app.server);
     const client = await connect(user);
     client.send('{not json');
     expect(await client.nextOf('error')).toMatchObject({ code: 'invalid_json' });
@@ -137,7 +113,7 @@ describe('bad frames', () => {
   });
 
   it('closes a frame over 64 KiB with 1009', async () => {
-    const user = await registerUser(app.server);
+    const user = await registerUser(suite.app.server);
     const client = await connect(user);
     client.send({ type: 'ping', pad: 'x'.repeat(65 * 1024) });
     expect((await client.closing()).code).toBe(1009);
@@ -153,14 +129,14 @@ describe('bad frames', () => {
 
 describe('heartbeat', () => {
   it('answers ping frames with pong', async () => {
-    const client = await connect(await registerUser(app.server));
+    const client = await connect(await registerUser(suite.app.server));
     await client.roundTrip();
   });
 
   it('terminates a socket that stops answering protocol pings', async () => {
-    const user = await registerUser(app.server);
-    const client = await WsClient.open(url, { autoPong: false });
-    clients.push(client);
+    const user = await registerUser(suite.app.server);
+    const client = await WsClient.open(suite.url, { autoPong: false });
+    suite.track(client);
     client.send({ type: 'auth', token: user.accessToken });
     await client.nextOf('ready');
     expect((await client.closing()).code).toBe(1006);
@@ -170,7 +146,7 @@ describe('heartbeat', () => {
 describe('subscribe and live delivery', () => {
   it('delivers REST and socket posts as message.new to every subscribed member, and acks the sender', async () => {
     const { owner, member, room, ownerSocket, memberSocket } = await chat();
-    const posted = await postMessage(app.server, owner, room.id, 'from REST');
+    const posted = await postMessage(suite.app.server, owner, room.id, 'from REST');
     expect(await memberSocket.next(isEvent(room.id))).toMatchObject({
       type: 'message.new',
       seq: posted.seq,
@@ -258,15 +234,16 @@ describe('subscribe and live delivery', () => {
   });
 
   it('replays missed events after afterSeq in order, then subscribed, then live, with no gap and no duplicate', async () => {
-    const owner = await registerUser(app.server);
-    const room = await createRoom(app.server, owner);
+    const owner = await registerUser(suite.app.server);
+    const room = await createRoom(suite.app.server, owner);
     const missed = [];
-    for (let i = 0; i < 5; i += 1) missed.push(await postMessage(app.server, owner, room.id, `missed ${i}`));
+    for (let i = 0; i < 5; i += 1)
+      missed.push(await postMessage(suite.app.server, owner, room.id, `missed ${i}`));
     const client = await connect(owner);
     const afterSeq = (missed[1] as { seq: number }).seq;
     // Posts race with the subscription: the hand-over must neither lose nor repeat any of them.
     const racing = Promise.all(
-      [0, 1, 2, 3, 4].map((i) => postMessage(app.server, owner, room.id, `racing ${i}`)),
+      [0, 1, 2, 3, 4].map((i) => postMessage(suite.app.server, owner, room.id, `racing ${i}`)),
     );
     client.send({ type: 'subscribe', roomId: room.id, afterSeq });
     const subscribed = await client.nextOf('subscribed');
@@ -288,7 +265,7 @@ describe('subscribe and live delivery', () => {
       const room = await createRoom(small.server, owner);
       for (let i = 0; i < 5; i += 1) await postMessage(small.server, owner, room.id, `m${i}`);
       const client = await WsClient.connect(wsUrl(small.server), owner.accessToken);
-      clients.push(client);
+      suite.track(client);
       client.send({ type: 'subscribe', roomId: room.id, afterSeq: 0 });
       const lastSeq = room.lastSeq + 5;
       expect(await client.nextOf('resync_required')).toEqual({
@@ -309,12 +286,12 @@ describe('subscribe and live delivery', () => {
     const { owner, room, memberSocket } = await chat();
     // The first message's bus publication is lost; the second one reveals the gap.
     const deaf = {
-      ...app.ctx,
+      ...suite.app.ctx,
       bus: { publish: async () => undefined, subscribe: () => () => true, close: async () => undefined },
     };
     const { sendMessage } = await import('../src/services/messages/send-message.js');
     const lost = await sendMessage(deaf, { userId: owner.user.id, roomId: room.id, body: 'lost doorbell' });
-    const next = await postMessage(app.server, owner, room.id, 'after the gap');
+    const next = await postMessage(suite.app.server, owner, room.id, 'after the gap');
     expect(await memberSocket.next(isEvent(room.id))).toMatchObject({
       seq: lost.message.seq,
       message: { body: 'lost doorbell' },
@@ -325,7 +302,7 @@ describe('subscribe and live delivery', () => {
   it('catches every followed room up from the database when the bus says it resumed after an outage', async () => {
     const { owner, room, memberSocket } = await chat();
     const deaf = {
-      ...app.ctx,
+      ...suite.app.ctx,
       bus: { publish: async () => undefined, subscribe: () => () => true, close: async () => undefined },
     };
     const { sendMessage } = await import('../src/services/messages/send-message.js');
@@ -334,7 +311,7 @@ describe('subscribe and live delivery', () => {
       roomId: room.id,
       body: 'sent during the outage',
     });
-    await app.ctx.bus.publish({ kind: 'bus.resumed' });
+    await suite.app.ctx.bus.publish({ kind: 'bus.resumed' });
     expect(await memberSocket.next(isEvent(room.id))).toMatchObject({
       seq: lost.message.seq,
       message: { body: 'sent during the outage' },
@@ -345,7 +322,7 @@ describe('subscribe and live delivery', () => {
     const { owner, room, ownerSocket, memberSocket } = await chat();
     memberSocket.send({ type: 'unsubscribe', roomId: room.id });
     expect(await memberSocket.nextOf('unsubscribed')).toEqual({ type: 'unsubscribed', roomId: room.id });
-    const posted = await postMessage(app.server, owner, room.id, 'after unsubscribe');
+    const posted = await postMessage(suite.app.server, owner, room.id, 'after unsubscribe');
     await ownerSocket.next((f) => f.type === 'message.new' && f.seq === posted.seq);
     await memberSocket.roundTrip();
     expect(memberSocket.received.filter((f) => f.type === 'message.new')).toHaveLength(0);
@@ -355,8 +332,8 @@ describe('subscribe and live delivery', () => {
 describe('access', () => {
   it('a non-member can neither subscribe nor send, and receives nothing of the room', async () => {
     const { owner, room, ownerSocket } = await chat();
-    const secret = await createRoom(app.server, owner, { visibility: 'private' });
-    const outsider = await registerUser(app.server);
+    const secret = await createRoom(suite.app.server, owner, { visibility: 'private' });
+    const outsider = await registerUser(suite.app.server);
     const socket = await connect(outsider);
     for (const roomId of [room.id, secret.id, randomUUID()]) {
       socket.send({ type: 'subscribe', roomId });
@@ -367,7 +344,7 @@ describe('access', () => {
       socket.send({ type: 'typing', roomId });
       expect(await socket.nextOf('error')).toMatchObject({ code: 'forbidden', ref: roomId });
     }
-    const posted = await postMessage(app.server, owner, room.id, 'members only');
+    const posted = await postMessage(suite.app.server, owner, room.id, 'members only');
     await ownerSocket.next((f) => f.type === 'message.new' && f.seq === posted.seq);
     await socket.roundTrip();
     expect(socket.received.filter((f) => f.type !== 'error' && 'roomId' in f)).toEqual([]);
@@ -378,7 +355,7 @@ describe('access', () => {
     const second = await connect(member);
     second.send({ type: 'subscribe', roomId: room.id });
     await second.nextOf('subscribed');
-    const left = await app.server.inject({
+    const left = await suite.app.server.inject({
       method: 'POST',
       url: `/api/rooms/${room.id}/leave`,
       headers: member.headers,
@@ -390,7 +367,7 @@ describe('access', () => {
       type: 'member.left',
       user: { id: member.user.id },
     });
-    const posted = await postMessage(app.server, owner, room.id, 'after leaving');
+    const posted = await postMessage(suite.app.server, owner, room.id, 'after leaving');
     await ownerSocket.next((f) => f.type === 'message.new' && f.seq === posted.seq);
     for (const socket of [memberSocket, second]) {
       await socket.roundTrip();
@@ -400,8 +377,8 @@ describe('access', () => {
 
   it('joining emits member.joined to the room’s subscribers', async () => {
     const { room, ownerSocket } = await chat();
-    const newcomer = await registerUser(app.server);
-    await joinRoom(app.server, newcomer, room.id);
+    const newcomer = await registerUser(suite.app.server);
+    await joinRoom(suite.app.server, newcomer, room.id);
     expect(await ownerSocket.next(isEvent(room.id))).toMatchObject({
       type: 'member.joined',
       user: { id: newcomer.user.id },
@@ -410,7 +387,7 @@ describe('access', () => {
 
   it('deleting the room unsubscribes its sockets', async () => {
     const { owner, room, memberSocket } = await chat();
-    const response = await app.server.inject({
+    const response = await suite.app.server.inject({
       method: 'DELETE',
       url: `/api/rooms/${room.id}`,
       headers: owner.headers,
@@ -420,15 +397,15 @@ describe('access', () => {
   });
 
   it('logout closes that session’s sockets with 4409 and leaves the user’s other sessions open', async () => {
-    const user = await registerUser(app.server);
-    const login = await app.server.inject({
+    const user = await registerUser(suite.app.server);
+    const login = await suite.app.server.inject({
       method: 'POST',
       url: '/api/auth/login',
       payload: { login: user.user.username, password: user.password },
     });
     const other = await connect({ ...user, accessToken: login.json().accessToken });
     const socket = await connect(user);
-    const out = await app.server.inject({
+    const out = await suite.app.server.inject({
       method: 'POST',
       url: '/api/auth/logout',
       headers: user.headers,
@@ -460,15 +437,15 @@ describe('ephemeral frames', () => {
 
   it('announces a member online when their first socket opens and offline after the last closes', async () => {
     const { room, ownerSocket } = await chat();
-    const late = await registerUser(app.server);
-    await joinRoom(app.server, late, room.id);
+    const late = await registerUser(suite.app.server);
+    await joinRoom(suite.app.server, late, room.id);
     const socket = await connect(late);
     expect(await ownerSocket.next((f) => f.type === 'presence' && f.userId === late.user.id)).toEqual({
       type: 'presence',
       userId: late.user.id,
       status: 'online',
     });
-    const participants = await app.server.inject({
+    const participants = await suite.app.server.inject({
       url: `/api/rooms/${room.id}/participants`,
       headers: late.headers,
     });
@@ -485,7 +462,7 @@ describe('ephemeral frames', () => {
   it('delivers notification.new to a mentioned user’s sockets', async () => {
     const { owner, member, room } = await chat();
     const socket = await connect(member);
-    await postMessage(app.server, owner, room.id, `hello @${member.user.username}`);
+    await postMessage(suite.app.server, owner, room.id, `hello @${member.user.username}`);
     const frame = await socket.nextOf('notification.new');
     expect(frame.notification).toMatchObject({ type: 'mention', roomId: room.id });
   });

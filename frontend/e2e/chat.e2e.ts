@@ -1,50 +1,9 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { startServer } from './support/server';
-import type { RunningServer } from './support/server';
-import { cuttableSockets, launchBrowser, openTab, screenshot, uniqueName } from './support/browser';
+import { describe, expect, it } from 'vitest';
+import { cuttableSockets, screenshot, uniqueName } from './support/browser';
 import type { Tab } from './support/browser';
+import { messages, realServerAndBrowser, registerThrough, send, timeout } from './support/chat';
 
-let server: RunningServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-
-// A failed test leaves no browser profile behind for the next one.
-afterEach(async () => {
-  await Promise.all(browser?.contexts().map((context) => context.close()) ?? []);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
-
-// Generous: `make test` may run this on a busy two-core machine.
-const timeout = { timeout: 20_000 };
-
-async function registerThrough(page: Page, username: string, displayName: string) {
-  await page.goto('/register');
-  await page.getByLabel('Username').fill(username);
-  await page.getByLabel('Email').fill(`${username}@example.test`);
-  await page.getByLabel('Display name (optional)').fill(displayName);
-  await page.getByLabel('Password', { exact: true }).fill('correct horse battery');
-  await page.getByRole('button', { name: 'Create account' }).click();
-  await page.getByRole('button', { name: 'Log out' }).waitFor(timeout);
-}
-
-function messages(page: Page) {
-  return page.getByRole('log', { name: /^Messages in/ });
-}
-
-async function send(page: Page, text: string) {
-  const box = page.getByRole('textbox', { name: /^Message #/ });
-  await box.fill(text);
-  await box.press('Enter');
-}
+const e2e = realServerAndBrowser();
 
 function expectNoConsoleErrors(...tabs: Tab[]) {
   expect(tabs.flatMap((t) => t.errors)).toEqual([]);
@@ -52,8 +11,8 @@ function expectNoConsoleErrors(...tabs: Tab[]) {
 
 describe('the web client against the real server', () => {
   it('two people chat live, see history after a reload, get mentioned, catch up after going offline, and log out', async () => {
-    const alice = await openTab(browser, server.url);
-    const bob = await openTab(browser, server.url);
+    const alice = await e2e.openTab();
+    const bob = await e2e.openTab();
     const bobNetwork = await cuttableSockets(bob.context);
     const aliceName = uniqueName('alice');
     const bobName = uniqueName('bob');
@@ -170,8 +129,8 @@ describe('the web client against the real server', () => {
   });
 
   it('an owner invites a stranger to a private room, who accepts live and can leave again', async () => {
-    const alice = await openTab(browser, server.url);
-    const bob = await openTab(browser, server.url);
+    const alice = await e2e.openTab();
+    const bob = await e2e.openTab();
     const bobName = uniqueName('bob');
     const roomName = uniqueName('hideout');
     await registerThrough(alice.page, uniqueName('alice'), 'Alice Liddell');
@@ -224,7 +183,7 @@ describe('the web client against the real server', () => {
   });
 
   it("shows the server's field errors on the register form", async () => {
-    const tab = await openTab(browser, server.url);
+    const tab = await e2e.openTab();
     await tab.page.goto('/register');
     await tab.page.getByLabel('Username').fill('no spaces allowed');
     await tab.page.getByLabel('Email').fill('not-an-email');
@@ -240,7 +199,7 @@ describe('the web client against the real server', () => {
   });
 
   it('fits a 360 px phone, follows a dark system theme, and edits the profile', async () => {
-    const tab = await openTab(browser, server.url, {
+    const tab = await e2e.openTab({
       viewport: { width: 360, height: 740 },
       colorScheme: 'dark',
     });
@@ -276,8 +235,8 @@ describe('the web client against the real server', () => {
   });
 
   it('pages older history in as the reader scrolls up, keeping their place', async () => {
-    const api = await seededRoom(server.url, 130);
-    const tab = await openTab(browser, server.url);
+    const api = await seededRoom(e2e.server.url, 130);
+    const tab = await e2e.openTab();
     await tab.page.goto('/login');
     await tab.page.getByLabel('Username or email').fill(api.username);
     await tab.page.getByLabel('Password').fill('correct horse battery');

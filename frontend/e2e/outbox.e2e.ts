@@ -1,53 +1,16 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
 import type { MessagePage, NotificationPage } from '@messaging-app/shared';
-import { startServer } from './support/server';
-import type { RunningServer } from './support/server';
-import { launchBrowser, openTab, screenshot, uniqueName } from './support/browser';
+import { screenshot, uniqueName } from './support/browser';
 import type { Tab } from './support/browser';
+import { messages, realServerAndBrowser, registerThrough, send, timeout } from './support/chat';
 
-let server: RunningServer;
-let browser: Browser;
+const e2e = realServerAndBrowser({ env: { EMAIL_DELAY: '0.3' } });
 
-beforeAll(async () => {
-  server = await startServer({ env: { EMAIL_DELAY: '0.3' } });
-  browser = await launchBrowser();
-});
-
-afterEach(async () => {
-  await Promise.all(browser?.contexts().map((context) => context.close()) ?? []);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
-
-const timeout = { timeout: 20_000 };
 // A restarted server needs its own start-up time, and the client's backoff may be at its 15 s cap.
 const afterRestart = { timeout: 120_000 };
-
-async function registerThrough(page: Page, username: string, displayName: string) {
-  await page.goto('/register');
-  await page.getByLabel('Username').fill(username);
-  await page.getByLabel('Email').fill(`${username}@example.test`);
-  await page.getByLabel('Display name (optional)').fill(displayName);
-  await page.getByLabel('Password', { exact: true }).fill('correct horse battery');
-  await page.getByRole('button', { name: 'Create account' }).click();
-  await page.getByRole('button', { name: 'Log out' }).waitFor(timeout);
-}
-
-function messages(page: Page) {
-  return page.getByRole('log', { name: /^Messages in/ });
-}
-
-async function send(page: Page, text: string) {
-  const box = page.getByRole('textbox', { name: /^Message #/ });
-  await box.fill(text);
-  await box.press('Enter');
-}
 
 /** Alice's public room with Bob in it, both looking at it; returns the room's id. */
 async function roomOfTwo(alice: Tab, bob: Tab, bobName: string): Promise<string> {
@@ -87,7 +50,7 @@ function unexpectedErrors(tab: Tab): string[] {
 
 /** The mails the embedded mailer has written so far, as raw text. */
 function mailsTo(address: string): string[] {
-  const dir = join(server.dataDir, 'mail');
+  const dir = join(e2e.server.dataDir, 'mail');
   if (!existsSync(dir)) return [];
   return readdirSync(dir)
     .filter((name) => name.endsWith('.eml'))
@@ -108,13 +71,13 @@ async function firstMailTo(address: string, timeoutMs = 30_000): Promise<string[
 
 describe('nothing typed is lost', () => {
   it('messages typed while the server is down survive a reload and reach the other person once, in order', async () => {
-    const alice = await openTab(browser, server.url);
-    const bob = await openTab(browser, server.url);
+    const alice = await e2e.openTab();
+    const bob = await e2e.openTab();
     const roomId = await roomOfTwo(alice, bob, uniqueName('bob'));
     await send(alice.page, 'before the outage');
     await messages(bob.page).getByText('before the outage').waitFor(timeout);
 
-    await server.halt();
+    await e2e.server.halt();
     await alice.page.getByRole('status').filter({ hasText: 'Reconnecting…' }).waitFor(timeout);
     const typed = ['first while down', 'second while down', 'third while down'];
     for (const text of typed) await send(alice.page, text);
@@ -126,7 +89,7 @@ describe('nothing typed is lost', () => {
 
     // The reload cannot even load the page while the server is down; the app is gone from the tab.
     await expect(alice.page.reload()).rejects.toThrow(/ERR_CONNECTION_REFUSED/);
-    await server.restart();
+    await e2e.server.restart();
     await alice.page.goto(`/rooms/${roomId}`);
 
     await messages(bob.page).getByText('third while down').waitFor(afterRestart);
@@ -150,8 +113,8 @@ describe('nothing typed is lost', () => {
   }, 300_000);
 
   it('two tabs of one user show the same queued message and send it once when the server is back', async () => {
-    const alice = await openTab(browser, server.url);
-    const bob = await openTab(browser, server.url);
+    const alice = await e2e.openTab();
+    const bob = await e2e.openTab();
     const roomId = await roomOfTwo(alice, bob, uniqueName('bob'));
     const second = await alice.context.newPage();
     await second.goto(`/rooms/${roomId}`);
@@ -166,13 +129,13 @@ describe('nothing typed is lost', () => {
       });
     }
 
-    await server.halt();
+    await e2e.server.halt();
     await second.getByRole('status').filter({ hasText: 'Reconnecting…' }).waitFor(timeout);
     await send(alice.page, 'typed in one tab');
     // The other tab hears of it through the outbox and shows it queued as well.
     await messages(second).getByText('typed in one tab').waitFor(timeout);
     await messages(second).getByText('Waiting for the connection…').waitFor(timeout);
-    await server.restart();
+    await e2e.server.restart();
 
     await messages(bob.page).getByText('typed in one tab').waitFor(afterRestart);
     for (const page of [alice.page, second])
@@ -187,8 +150,8 @@ describe('nothing typed is lost', () => {
   }, 300_000);
 
   it('a mention read in the room is shown as read and never emailed', async () => {
-    const alice = await openTab(browser, server.url);
-    const bob = await openTab(browser, server.url);
+    const alice = await e2e.openTab();
+    const bob = await e2e.openTab();
     const bobName = uniqueName('bob');
     const roomId = await roomOfTwo(alice, bob, bobName);
     const bobAddress = `${bobName}@example.test`;

@@ -3,20 +3,11 @@ import type WebSocket from 'ws';
 import type { AuthResponse, Room } from '@messaging-app/shared';
 import type { SecurityPart } from './index.js';
 import { describeLatencies, measureVictim, openSocket } from './victim.js';
-
-async function call<T>(base: string, path: string, body: unknown, token?: string): Promise<T> {
-  const response = await fetch(`${base}${path}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: JSON.stringify(body),
-  });
-  if (response.status >= 300) throw new Error(`${path}: ${response.status} ${await response.text()}`);
-  return (await response.json()) as T;
-}
+import { postJson } from '../../test/support/http.js';
 
 async function register(base: string, name: string): Promise<AuthResponse> {
   const username = `${name}_${randomUUID().slice(0, 8)}`;
-  return call<AuthResponse>(base, '/api/auth/register', {
+  return postJson<AuthResponse>(base, '/api/auth/register', {
     username,
     email: `${username}@bench.test`,
     password: 'bench password 123',
@@ -51,7 +42,7 @@ export const replayAttack: SecurityPart = {
     const ws = server.url.replace('http', 'ws') + '/ws';
     const victim = await register(server.url, 'victim');
     const attacker = await register(server.url, 'attacker');
-    const room = await call<Room>(
+    const room = await postJson<Room>(
       server.url,
       '/api/rooms',
       { name: `replay ${randomUUID().slice(0, 6)}`, visibility: 'public' },

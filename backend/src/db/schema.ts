@@ -14,7 +14,18 @@ import {
   uuid,
 } from 'drizzle-orm/pg-core';
 
-const createdAt = () => timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow();
+/** A `timestamp with time zone`, read as a Date. */
+const instant = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
+const createdAt = () => instant('created_at').notNull().defaultNow();
+/** A row that belongs to a user (or a room) and goes when it goes. */
+const userOwned = (name: string) =>
+  uuid(name)
+    .notNull()
+    .references(() => users.id, { onDelete: 'cascade' });
+const roomOwned = (name: string) =>
+  uuid(name)
+    .notNull()
+    .references(() => rooms.id, { onDelete: 'cascade' });
 const seqColumn = (name: string) => bigint(name, { mode: 'number' });
 
 export interface NotificationPrefsColumn {
@@ -35,7 +46,7 @@ export const users = pgTable(
       .notNull()
       .default({ email: 'mentions' }),
     createdAt: createdAt(),
-    updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+    updatedAt: instant('updated_at').notNull().defaultNow(),
   },
   (t) => [
     uniqueIndex('users_username_lower_key').on(sql`lower(${t.username})`),
@@ -48,13 +59,11 @@ export const sessions = pgTable(
   'sessions',
   {
     id: uuid('id').primaryKey().defaultRandom(),
-    userId: uuid('user_id')
-      .notNull()
-      .references(() => users.id, { onDelete: 'cascade' }),
+    userId: userOwned('user_id'),
     createdAt: createdAt(),
-    lastUsedAt: timestamp('last_used_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
-    expiresAt: timestamp('expires_at', { withTimezone: true, mode: 'date' }).notNull(),
-    revokedAt: timestamp('revoked_at', { withTimezone: true, mode: 'date' }),
+    lastUsedAt: instant('last_used_at').notNull().defaultNow(),
+    expiresAt: instant('expires_at').notNull(),
+    revokedAt: instant('revoked_at'),
     revokedReason: text('revoked_reason'),
     userAgent: text('user_agent'),
   },
@@ -71,7 +80,7 @@ export const refreshTokens = pgTable(
       .references(() => sessions.id, { onDelete: 'cascade' }),
     tokenHash: text('token_hash').notNull(),
     createdAt: createdAt(),
-    spentAt: timestamp('spent_at', { withTimezone: true, mode: 'date' }),
+    spentAt: instant('spent_at'),
   },
   (t) => [
     uniqueIndex('refresh_tokens_hash_key').on(t.tokenHash),
@@ -90,7 +99,7 @@ export const rooms = pgTable(
     /** The seq of the room's newest event; bumped under the row lock in every event's transaction. */
     lastSeq: seqColumn('last_seq').notNull().default(0),
     createdAt: createdAt(),
-    updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+    updatedAt: instant('updated_at').notNull().defaultNow(),
   },
   (t) => [index('rooms_visibility_name_idx').on(t.visibility, sql`lower(${t.name})`)],
 );
@@ -98,15 +107,11 @@ export const rooms = pgTable(
 export const roomParticipants = pgTable(
   'room_participants',
   {
-    roomId: uuid('room_id')
-      .notNull()
-      .references(() => rooms.id, { onDelete: 'cascade' }),
-    userId: uuid('user_id')
-      .notNull()
-      .references(() => users.id, { onDelete: 'cascade' }),
+    roomId: roomOwned('room_id'),
+    userId: userOwned('user_id'),
     role: text('role', { enum: ['owner', 'admin', 'member'] }).notNull(),
     lastReadSeq: seqColumn('last_read_seq').notNull().default(0),
-    joinedAt: timestamp('joined_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+    joinedAt: instant('joined_at').notNull().defaultNow(),
   },
   (t) => [primaryKey({ columns: [t.roomId, t.userId] }), index('room_participants_user_idx').on(t.userId)],
 );
@@ -115,19 +120,15 @@ export const messages = pgTable(
   'messages',
   {
     id: uuid('id').primaryKey().defaultRandom(),
-    roomId: uuid('room_id')
-      .notNull()
-      .references(() => rooms.id, { onDelete: 'cascade' }),
+    roomId: roomOwned('room_id'),
     /** The seq of the `message.new` event that created the message. */
     seq: seqColumn('seq').notNull(),
-    senderId: uuid('sender_id')
-      .notNull()
-      .references(() => users.id, { onDelete: 'cascade' }),
+    senderId: userOwned('sender_id'),
     body: text('body').notNull(),
     clientMsgId: uuid('client_msg_id'),
     createdAt: createdAt(),
-    editedAt: timestamp('edited_at', { withTimezone: true, mode: 'date' }),
-    deletedAt: timestamp('deleted_at', { withTimezone: true, mode: 'date' }),
+    editedAt: instant('edited_at'),
+    deletedAt: instant('deleted_at'),
   },
   (t) => [
     uniqueIndex('messages_room_seq_key').on(t.roomId, t.seq),
@@ -143,9 +144,7 @@ export const messages = pgTable(
 export const roomEvents = pgTable(
   'room_events',
   {
-    roomId: uuid('room_id')
-      .notNull()
-      .references(() => rooms.id, { onDelete: 'cascade' }),
+    roomId: roomOwned('room_id'),
     seq: seqColumn('seq').notNull(),
     type: text('type', {
       enum: ['message.new', 'message.updated', 'message.deleted', 'member.joined', 'member.left'],
@@ -161,34 +160,32 @@ export const notifications = pgTable(
   'notifications',
   {
     id: uuid('id').primaryKey().defaultRandom(),
-    userId: uuid('user_id')
-      .notNull()
-      .references(() => users.id, { onDelete: 'cascade' }),
+    userId: userOwned('user_id'),
     type: text('type', { enum: ['mention', 'room_invite'] }).notNull(),
     roomId: uuid('room_id').references(() => rooms.id, { onDelete: 'cascade' }),
     messageId: uuid('message_id').references(() => messages.id, { onDelete: 'cascade' }),
     actorId: uuid('actor_id').references(() => users.id, { onDelete: 'set null' }),
     preview: text('preview').notNull(),
     createdAt: createdAt(),
-    readAt: timestamp('read_at', { withTimezone: true, mode: 'date' }),
+    readAt: instant('read_at'),
     /** Set once the notification went out in an email: a redelivered job sends nothing twice. */
-    emailedAt: timestamp('emailed_at', { withTimezone: true, mode: 'date' }),
+    emailedAt: instant('emailed_at'),
     /**
      * The digest this notification belongs to, claimed before any SMTP traffic: its Message-ID is
      * derived from it, so a digest sent again after a crash carries the same Message-ID.
      */
     emailClaim: uuid('email_claim'),
     /** When a sender took the claim; null while nobody is sending it (its lease ran out or it failed). */
-    emailClaimedAt: timestamp('email_claimed_at', { withTimezone: true, mode: 'date' }),
+    emailClaimedAt: instant('email_claimed_at'),
     /** When a job is next expected to look at it; the sweeper re-enqueues what is overdue. */
-    emailNextAt: timestamp('email_next_at', { withTimezone: true, mode: 'date' }),
+    emailNextAt: instant('email_next_at'),
     /** Why no email will be sent for it (`online`, `prefs`): the sweeper leaves it alone. */
     emailSkipped: text('email_skipped', { enum: ['online', 'prefs'] }),
     /** Failed deliveries of its job so far, and the last error. */
     emailAttempts: integer('email_attempts').notNull().default(0),
     emailError: text('email_error'),
     /** Set when its job used up every attempt: listed and replayed by `main.js dead-letters`. */
-    emailDeadAt: timestamp('email_dead_at', { withTimezone: true, mode: 'date' }),
+    emailDeadAt: instant('email_dead_at'),
     /** The invitation a `room_invite` asks to accept; null for a plain add. */
     invitationId: uuid('invitation_id').references(() => roomInvitations.id, { onDelete: 'cascade' }),
   },
@@ -219,21 +216,15 @@ export const roomInvitations = pgTable(
   'room_invitations',
   {
     id: uuid('id').primaryKey().defaultRandom(),
-    roomId: uuid('room_id')
-      .notNull()
-      .references(() => rooms.id, { onDelete: 'cascade' }),
-    inviterId: uuid('inviter_id')
-      .notNull()
-      .references(() => users.id, { onDelete: 'cascade' }),
-    inviteeId: uuid('invitee_id')
-      .notNull()
-      .references(() => users.id, { onDelete: 'cascade' }),
+    roomId: roomOwned('room_id'),
+    inviterId: userOwned('inviter_id'),
+    inviteeId: userOwned('invitee_id'),
     status: text('status', { enum: ['pending', 'accepted', 'declined'] })
       .notNull()
       .default('pending'),
     suppressed: boolean('suppressed').notNull().default(false),
     createdAt: createdAt(),
-    respondedAt: timestamp('responded_at', { withTimezone: true, mode: 'date' }),
+    respondedAt: instant('responded_at'),
   },
   (t) => [
     uniqueIndex('room_invitations_room_invitee_key').on(t.roomId, t.inviteeId),
@@ -248,12 +239,8 @@ export const roomInvitations = pgTable(
 export const userBlocks = pgTable(
   'user_blocks',
   {
-    blockerId: uuid('blocker_id')
-      .notNull()
-      .references(() => users.id, { onDelete: 'cascade' }),
-    blockedId: uuid('blocked_id')
-      .notNull()
-      .references(() => users.id, { onDelete: 'cascade' }),
+    blockerId: userOwned('blocker_id'),
+    blockedId: userOwned('blocked_id'),
     createdAt: createdAt(),
   },
   (t) => [
@@ -266,12 +253,8 @@ export const userBlocks = pgTable(
 export const roomBans = pgTable(
   'room_bans',
   {
-    roomId: uuid('room_id')
-      .notNull()
-      .references(() => rooms.id, { onDelete: 'cascade' }),
-    userId: uuid('user_id')
-      .notNull()
-      .references(() => users.id, { onDelete: 'cascade' }),
+    roomId: roomOwned('room_id'),
+    userId: userOwned('user_id'),
     bannedBy: uuid('banned_by').references(() => users.id, { onDelete: 'set null' }),
     createdAt: createdAt(),
   },
@@ -286,10 +269,10 @@ export const outbox = pgTable(
     topic: text('topic').notNull(),
     payload: jsonb('payload').$type<Record<string, unknown>>().notNull(),
     createdAt: createdAt(),
-    availableAt: timestamp('available_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+    availableAt: instant('available_at').notNull().defaultNow(),
     attempts: integer('attempts').notNull().default(0),
     lastError: text('last_error'),
-    sentAt: timestamp('sent_at', { withTimezone: true, mode: 'date' }),
+    sentAt: instant('sent_at'),
   },
   (t) => [
     index('outbox_pending_idx')

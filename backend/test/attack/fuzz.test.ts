@@ -6,7 +6,7 @@ import { ClientFrame, Problem, ServerFrame, api, problemContentType } from '@mes
 import type { Endpoint } from '@messaging-app/shared';
 import { buildTestApp } from '../support/app.js';
 import type { TestApp } from '../support/app.js';
-import { createRoom, registerUser, uniqueName } from '../support/factories.js';
+import { addMember, createRoom, registerUser, uniqueName } from '../support/factories.js';
 import type { TestUser } from '../support/factories.js';
 import { WsClient, wsUrl } from '../support/ws-client.js';
 import { buildWorld } from './world.js';
@@ -218,21 +218,11 @@ async function sensible(name: EndpointName): Promise<Request> {
         body: { userId: self.user.id },
       };
     case 'removeParticipant': {
-      // Someone the owner shares no room with would be invited, not added: meet in the public room first.
-      await app.server.inject({
-        method: 'POST',
-        url: `/api/rooms/${publicRoom.id}/join`,
-        headers: self.headers,
-      });
-      await app.server.inject({
-        method: 'POST',
-        url: `/api/rooms/${privateRoom.id}/participants`,
-        headers: owner.headers,
-        payload: { userId: self.user.id },
-      });
+      const target = await registerUser(app.server);
+      await addMember(app.server, owner, privateRoom.id, target);
       return {
         method: 'DELETE',
-        url: `/api/rooms/${privateRoom.id}/participants/${self.user.id}`,
+        url: `/api/rooms/${privateRoom.id}/participants/${target.user.id}`,
         token: as(owner),
       };
     }

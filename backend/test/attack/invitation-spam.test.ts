@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Invitation, Notification } from '@messaging-app/shared';
 import { buildTestApp } from '../support/app.js';
 import type { TestApp } from '../support/app.js';
-import { createRoom, registerUser, uniqueName } from '../support/factories.js';
+import { createRoom, registerUser, registerUsers, uniqueName } from '../support/factories.js';
 import type { TestUser } from '../support/factories.js';
 import { rateLimitsFromEnv } from '../../src/ratelimit/settings.js';
 
@@ -71,9 +71,7 @@ describe('invitation spam (issue 17, item 8)', () => {
     const spammer = await registerUser(app.server);
     const room = await createRoom(app.server, spammer, { visibility: 'private' });
     const total = defaults.invitationsPerHour + 5;
-    // One at a time: concurrent sign-ups from one address would meet the password-work queue's limit.
-    const targets: TestUser[] = [];
-    for (let i = 0; i < total; i += 1) targets.push(await registerUser(app.server));
+    const targets = await registerUsers(app.server, total);
     // Concurrent adds: the budget is checked under the inviter's lock, so none slips through.
     const responses = await Promise.all(targets.map((t) => add(spammer, room.id, t.user.id)));
     const counts = tally(responses.map((r) => r.statusCode));

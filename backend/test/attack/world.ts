@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import type { Room } from '@messaging-app/shared';
 import {
-  acquaint,
+  addMember,
   createRoom,
   joinRoom,
   postMessage,
@@ -40,17 +40,7 @@ export async function buildWorld(server: FastifyInstance): Promise<World> {
     removedMember: await registerUser(server),
     otherRoomMember: await registerUser(server),
   };
-  for (const user of [member, attackers.removedMember]) {
-    // People who share a room with the owner are added at once (strangers would be invited).
-    await acquaint(server, owner, user);
-    const added = await server.inject({
-      method: 'POST',
-      url: `/api/rooms/${privateRoom.id}/participants`,
-      headers: owner.headers,
-      payload: { userId: user.user.id },
-    });
-    if (added.statusCode !== 201) throw new Error(`add failed: ${added.body}`);
-  }
+  for (const user of [member, attackers.removedMember]) await addMember(server, owner, privateRoom.id, user);
   await joinRoom(server, member, publicRoom.id);
   const secret = `secret-${randomUUID()}`;
   await postMessage(server, owner, privateRoom.id, `${secret} for @${member.user.username}`);

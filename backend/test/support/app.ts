@@ -37,6 +37,23 @@ export interface TestApp extends App {
 export const testSecret = 'test-secret-that-is-long-enough-to-pass-the-check-0123456789';
 
 /**
+ * What a server process under test (`main.ts` from source) is started with besides its store: the
+ * test secret, no frontend bundle, JSON logs to read, and HTTP limits no suite reaches.
+ */
+export const testProcessEnv: Record<string, string> = {
+  NODE_ENV: 'test',
+  HOST: '127.0.0.1',
+  PORT: '0',
+  JWT_SECRET: testSecret,
+  FRONTEND_DIST: '/nonexistent-frontend-dist',
+  LOG_LEVEL: 'info',
+  RATE_LIMIT_API_PER_MINUTE: '1000000',
+  RATE_LIMIT_REGISTER_PER_IP_PER_HOUR: '1000000',
+  RATE_LIMIT_MESSAGES_PER_SECOND: '100000',
+  RATE_LIMIT_MESSAGE_BURST: '100000',
+};
+
+/**
  * Limits no ordinary suite reaches, so only the rate-limit and attack suites (which pass tight ones)
  * see 429s. The login slow-down stays on: a suite that fails a login five times on one account
  * would be throttled, which is the behaviour under test elsewhere.

@@ -35,6 +35,11 @@ export async function registerUser(
   return { ...body, password, headers: { authorization: `Bearer ${body.accessToken}` } };
 }
 
+/** `count` new users, signed up at once (the test limits let one address queue that much password work). */
+export function registerUsers(server: FastifyInstance, count: number): Promise<TestUser[]> {
+  return Promise.all(Array.from({ length: count }, () => registerUser(server)));
+}
+
 export async function createRoom(
   server: FastifyInstance,
   owner: TestUser,
@@ -99,4 +104,24 @@ export async function acquaint(server: FastifyInstance, a: TestUser, b: TestUser
   const common = await createRoom(server, a, { visibility: 'public', name: uniqueName('common') });
   await joinRoom(server, b, common.id);
   return common;
+}
+
+/**
+ * Adds `user` to a room as a member at once. Adding someone who shares no room with the adder makes an
+ * invitation (202) instead, so the two are acquainted first.
+ */
+export async function addMember(
+  server: FastifyInstance,
+  adder: TestUser,
+  roomId: string,
+  user: TestUser,
+): Promise<void> {
+  await acquaint(server, adder, user);
+  const response = await server.inject({
+    method: 'POST',
+    url: `/api/rooms/${roomId}/participants`,
+    headers: adder.headers,
+    payload: { userId: user.user.id },
+  });
+  if (response.statusCode !== 201) throw new Error(`add failed: ${response.statusCode} ${response.body}`);
 }

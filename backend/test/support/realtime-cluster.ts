@@ -6,7 +6,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { testSecret } from './app.js';
+import { testProcessEnv } from './app.js';
 
 const backend = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -100,20 +100,11 @@ export async function startInstance(env: InstanceEnv): Promise<Instance> {
     stdio: ['ignore', 'pipe', 'inherit'],
     env: {
       PATH: process.env.PATH,
-      NODE_ENV: 'test',
-      HOST: '127.0.0.1',
-      PORT: '0',
+      ...testProcessEnv,
       DATA_DIR: mkdtempSync(join(tmpdir(), 'instance-')),
       DATABASE_URL: env.databaseUrl,
       REDIS_URL: env.redisUrl,
       REDIS_PREFIX: env.redisPrefix,
-      JWT_SECRET: testSecret,
-      FRONTEND_DIST: '/nonexistent-frontend-dist',
-      LOG_LEVEL: 'info',
-      RATE_LIMIT_API_PER_MINUTE: '1000000',
-      RATE_LIMIT_REGISTER_PER_IP_PER_HOUR: '1000000',
-      RATE_LIMIT_MESSAGES_PER_SECOND: '100000',
-      RATE_LIMIT_MESSAGE_BURST: '100000',
     },
   });
   const line = await waitForLine(
