@@ -1,9 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eq } from 'drizzle-orm';
-import { messages, notifications } from '../src/db/schema.js';
+import { and, eq, isNull, sql } from 'drizzle-orm';
+import { messages, notifications, outbox } from '../src/db/schema.js';
 import { createSmtpMailer } from '../src/mail/smtp-mailer.js';
 import type { Mailer } from '../src/mail/mailer.js';
 import { startWorker } from '../src/worker/worker.js';
+import { sweepPendingEmails } from '../src/worker/email-sweeper.js';
+import { createMemoryQueue } from '../src/queue/memory-queue.js';
 import type { Worker } from '../src/worker/worker.js';
 import type { JobReport } from '../src/worker/email-consumer.js';
 import { sendEmailDigest } from '../src/services/notifications/send-email-digest.js';
@@ -275,5 +277,39 @@ describe('the email worker', () => {
     await eventually(async () => (await queue.deadLetters()) === before + 1, 'the dead letter');
     const [row] = await app.ctx.db.select().from(notifications).where(eq(notifications.userId, bob.user.id));
     expect(row?.emailedAt).toBeNull();
+  });
+
+  it('the start-up sweep of an in-process queue leaves a recipient whose outbox row is unpublished to the relay', async () => {
+    const { owner, room, members } = await roomWith(1);
+    const [bob] = members as [TestUser];
+    // A queue of its own for the sweep, whose consumer only writes down whom each job is for.
+    const swept = createMemoryQueue();
+    const jobsFor = new Set<unknown>();
+    swept.consume(async (job) => {
+      jobsFor.add(job.payload.userId);
+    });
+    const sweep = () =>
+      sweepPendingEmails(app.ctx.db, swept, {
+        emailDelayMs: 0,
+        graceMs: 0,
+        maxAgeMs: 3_600_000,
+        everything: true,
+      });
+    await worker.stop();
+    try {
+      await postMessage(app.server, owner, room.id, `@${bob.user.username} before the restart`);
+      expect(await sweep()).toBeGreaterThanOrEqual(0);
+      // Published before a restart that lost the in-process queue: only the sweep can queue it again.
+      await app.ctx.db
+        .update(outbox)
+        .set({ sentAt: new Date() })
+        .where(and(isNull(outbox.sentAt), sql`${outbox.payload}->>'userId' = ${bob.user.id}`));
+      expect(jobsFor.has(bob.user.id)).toBe(false);
+      await sweep();
+      await eventually(() => jobsFor.has(bob.user.id), 'the swept job for bob');
+    } finally {
+      await swept.close();
+      worker = startTestWorker();
+    }
   });
 });

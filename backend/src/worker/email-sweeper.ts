@@ -1,9 +1,10 @@
 import { and, asc, gt, inArray, isNull, sql } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import type { Db } from '../db/client.js';
-import { notifications } from '../db/schema.js';
+import { notifications, outbox } from '../db/schema.js';
 import type { JobQueue } from '../queue/job-queue.js';
 import { metrics } from '../metrics/metrics.js';
+import { emailTopic } from '../services/notifications/create.js';
 
 export interface SweepOptions {
   emailDelayMs: number;
@@ -35,7 +36,10 @@ export async function sweepPendingEmails(
     isNull(notifications.readAt),
     isNull(notifications.emailSkipped),
     gt(notifications.createdAt, sql`now() - ${seconds(options.maxAgeMs)}`),
-    options.everything ? undefined : sql`${due} < now() - ${seconds(options.graceMs)}`,
+    options.everything
+      ? // A recipient with an unpublished outbox row gets its job from the relay: not twice.
+        sql`not exists (select 1 from ${outbox} where ${outbox.sentAt} is null and ${outbox.topic} = ${emailTopic} and ${outbox.payload}->>'userId' = ${notifications.userId}::text)`
+      : sql`${due} < now() - ${seconds(options.graceMs)}`,
   );
   const rows = await db
     .selectDistinctOn([notifications.userId], {
@@ -52,12 +56,22 @@ export async function sweepPendingEmails(
       { notificationId: row.notificationId, userId: row.userId },
       { delayMs: Number(row.dueInMs) },
     );
-    // The job exists again: not overdue until it is late once more.
+  }
+  // The jobs exist again: not overdue until they are late once more. One statement for the batch;
+  // a crash before it only means the next sweep queues these jobs again, which is harmless.
+  if (rows.length > 0)
     await db
       .update(notifications)
       .set({ emailNextAt: sql`greatest(${due}, now())` })
-      .where(and(pending, inArray(notifications.userId, [row.userId])));
-  }
+      .where(
+        and(
+          pending,
+          inArray(
+            notifications.userId,
+            rows.map((r) => r.userId),
+          ),
+        ),
+      );
   return rows.length;
 }
 
