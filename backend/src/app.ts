@@ -34,6 +34,7 @@ import { authRoutes } from './routes/auth.js';
 import { userRoutes } from './routes/users.js';
 import { roomRoutes } from './routes/rooms.js';
 import { messageRoutes } from './routes/messages.js';
+import { messageChangeRoutes } from './routes/message-changes.js';
 import { notificationRoutes } from './routes/notifications.js';
 import { invitationRoutes } from './routes/invitations.js';
 import { blockRoutes } from './routes/blocks.js';
@@ -157,6 +158,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   await server.register(invitationRoutes, { ctx });
   await server.register(blockRoutes, { ctx });
   await server.register(messageRoutes, { ctx });
+  await server.register(messageChangeRoutes, { ctx });
   await server.register(notificationRoutes, { ctx });
   const gateway = createGateway(ctx, deps.realtime);
   await server.register(gateway.routes);

@@ -43,6 +43,11 @@ const Env = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   ROLE: z.enum(['all', 'api', 'worker', 'migrate']).default('all'),
   EVENT_RETENTION: z.coerce.number().int().min(1).default(10_000),
+  MESSAGE_EDIT_WINDOW: z.coerce
+    .number()
+    .min(0)
+    .default(0)
+    .describe('seconds after posting during which its author may edit a message; 0 = no limit'),
   WS_REVALIDATE_SECONDS: z.coerce
     .number()
     .min(0.05)
@@ -95,6 +100,8 @@ export interface Config {
   rabbitmqPrefix: string;
   logLevel: string;
   eventRetention: number;
+  /** How long after posting a message its author may still edit it; null: no limit. */
+  messageEditWindowMs: number | null;
   /**
    * How often every socket's session and room memberships are re-read from the database: the most a
    * lost kick or logout (a dropped bus message) can keep access alive.
@@ -197,6 +204,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env, overrides: P
     rabbitmqPrefix: env.RABBITMQ_PREFIX,
     logLevel: env.LOG_LEVEL,
     eventRetention: env.EVENT_RETENTION,
+    messageEditWindowMs: env.MESSAGE_EDIT_WINDOW > 0 ? Math.round(env.MESSAGE_EDIT_WINDOW * 1000) : null,
     revalidateMs: Math.round(env.WS_REVALIDATE_SECONDS * 1000),
     frontendDist: env.FRONTEND_DIST,
     // In a cluster the ingress and pods have private addresses; a public one is the client.

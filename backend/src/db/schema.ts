@@ -147,10 +147,20 @@ export const roomEvents = pgTable(
     roomId: roomOwned('room_id'),
     seq: seqColumn('seq').notNull(),
     type: text('type', {
-      enum: ['message.new', 'message.updated', 'message.deleted', 'member.joined', 'member.left'],
+      enum: [
+        'message.new',
+        'message.updated',
+        'message.deleted',
+        'member.joined',
+        'member.left',
+        'reaction.added',
+        'reaction.removed',
+      ],
     }).notNull(),
     messageId: uuid('message_id').references(() => messages.id, { onDelete: 'cascade' }),
     userId: uuid('user_id').references(() => users.id, { onDelete: 'cascade' }),
+    /** The emoji of a `reaction.*` event (its user is `userId`, its message `messageId`). */
+    emoji: text('emoji'),
     createdAt: createdAt(),
   },
   (t) => [primaryKey({ columns: [t.roomId, t.seq] }), index('room_events_message_idx').on(t.messageId)],
@@ -261,6 +271,42 @@ export const roomBans = pgTable(
   (t) => [primaryKey({ columns: [t.roomId, t.userId] }), index('room_bans_user_idx').on(t.userId)],
 );
 
+/** Earlier texts of edited messages, kept for members to see; removed with the message's deletion. */
+export const messageEdits = pgTable(
+  'message_edits',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    messageId: uuid('message_id')
+      .notNull()
+      .references(() => messages.id, { onDelete: 'cascade' }),
+    body: text('body').notNull(),
+    /** When this text was written: the message's createdAt for the original, else the edit before. */
+    writtenAt: timestamp('written_at', { withTimezone: true, mode: 'date' }).notNull(),
+    /** When an edit replaced it. */
+    replacedAt: timestamp('replaced_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+  },
+  (t) => [index('message_edits_message_idx').on(t.messageId, t.replacedAt)],
+);
+
+/** One row per (message, user, emoji): the key makes concurrent toggles from any instance safe. */
+export const messageReactions = pgTable(
+  'message_reactions',
+  {
+    messageId: uuid('message_id')
+      .notNull()
+      .references(() => messages.id, { onDelete: 'cascade' }),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    emoji: text('emoji').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.messageId, t.userId, t.emoji] }),
+    index('message_reactions_user_idx').on(t.userId),
+  ],
+);
+
 /** Side effects waiting to be published to the broker after their transaction committed. */
 export const outbox = pgTable(
   'outbox',
@@ -293,5 +339,7 @@ export const schema = {
   roomInvitations,
   userBlocks,
   roomBans,
+  messageEdits,
+  messageReactions,
   outbox,
 };

@@ -29,7 +29,9 @@ export async function messageRoutes(instance: FastifyInstance, { ctx }: RouteOpt
   });
 
   app.post(api.markRead.path, { schema: schemaOf(api.markRead) }, async (request, reply) => {
-    await markRead(ctx, callerOf(request), request.params.id, request.body.seq);
+    await markRead(ctx, callerOf(request), request.params.id, request.body.seq, {
+      unread: request.body.unread,
+    });
     return reply.code(204).send(null);
   });
 }

@@ -50,6 +50,8 @@ export function toMessage(row: MessageRow, sender: PublicUserRow): Message {
     createdAt: iso(row.createdAt),
     editedAt: isoOrNull(row.editedAt),
     deletedAt: isoOrNull(row.deletedAt),
+    // Filled in by `withReactions` where an answer shows them.
+    reactions: [],
   };
 }
 

@@ -37,6 +37,7 @@ function bodyFor(name: string, attacker: TestUser): unknown {
     banUser: { userId: world.member.user.id },
     sendMessage: { body: 'pwned', clientMsgId: randomUUID() },
     markRead: { seq: 1 },
+    editMessage: { body: 'pwned' },
   };
   if (!(name in bodies)) throw new Error(`the BOLA matrix has no body for ${name}: add one`);
   return bodies[name];
@@ -69,7 +70,12 @@ describe('BOLA matrix over HTTP', () => {
         endpoint.path.startsWith('/api/rooms/')
           ? [world.privateRoom, world.publicRoom].map((room) => ({
               visibility: room.visibility,
-              params: { id: room.id, userId: world.member.user.id },
+              params: {
+                id: room.id,
+                userId: world.member.user.id,
+                messageId: world.messageIds[room.visibility],
+                emoji: '👍',
+              },
             }))
           : endpoint.path.startsWith('/api/notifications/')
             ? [{ visibility: null, params: { id: world.notificationId } }]

@@ -6,7 +6,7 @@ import { ClientFrame, Problem, ServerFrame, api, problemContentType } from '@mes
 import type { Endpoint } from '@messaging-app/shared';
 import { buildTestApp } from '../support/app.js';
 import type { TestApp } from '../support/app.js';
-import { addMember, createRoom, registerUser, uniqueName } from '../support/factories.js';
+import { addMember, createRoom, postMessage, registerUser, uniqueName } from '../support/factories.js';
 import type { TestUser } from '../support/factories.js';
 import { WsClient, wsUrl } from '../support/ws-client.js';
 import { buildWorld } from './world.js';
@@ -235,6 +235,20 @@ async function sensible(name: EndpointName): Promise<Request> {
         token: as(member),
         body: { body: 'fuzz hello', clientMsgId: randomUUID() },
       };
+    case 'editMessage':
+    case 'deleteMessage':
+    case 'messageHistory':
+    case 'addReaction':
+    case 'removeReaction': {
+      const message = await postMessage(app.server, member, publicRoom.id, 'fuzz target');
+      const at = `/api/rooms/${publicRoom.id}/messages/${message.id}`;
+      const reaction = `${at}/reactions/${encodeURIComponent('👍')}`;
+      if (name === 'editMessage')
+        return { method: 'PATCH', url: at, token: as(member), body: { body: 'fuzz edited' } };
+      if (name === 'deleteMessage') return { method: 'DELETE', url: at, token: as(owner) };
+      if (name === 'messageHistory') return { method: 'GET', url: `${at}/history`, token: as(member) };
+      return { method: name === 'addReaction' ? 'PUT' : 'DELETE', url: reaction, token: as(owner) };
+    }
     case 'markRead':
       return {
         method: 'POST',

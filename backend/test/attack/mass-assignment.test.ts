@@ -54,6 +54,8 @@ interface Scene {
   bystander: TestUser;
   room: { id: string };
   otherRoom: { id: string };
+  /** A message the user posted in `room`. */
+  messageId: string;
 }
 
 /** A valid call of every write endpoint: a new write endpoint must be added here. */
@@ -74,6 +76,10 @@ function valid(
     banUser: { params: { id: scene.room.id }, body: { userId: scene.bystander.user.id } },
     sendMessage: { params: { id: scene.room.id }, body: { body: 'hello', clientMsgId: randomUUID() } },
     markRead: { params: { id: scene.room.id }, body: { seq: 1 } },
+    editMessage: {
+      params: { id: scene.room.id, messageId: scene.messageId },
+      body: { body: `edited ${randomUUID()}` },
+    },
   };
   if (!(name in calls)) throw new Error(`no mass-assignment call for ${name}: add one`);
   return calls[name] ?? null;
@@ -85,11 +91,11 @@ describe('mass assignment', () => {
     const other = await registerUser(app.server);
     const room = await createRoom(app.server, user);
     const otherRoom = await createRoom(app.server, other, { visibility: 'private' });
-    await postMessage(app.server, user, room.id, 'first');
+    const first = await postMessage(app.server, user, room.id, 'first');
     // The two share a room, so the add is immediate (a stranger would get an invitation).
     await acquaint(app.server, user, other);
     const bystander = await registerUser(app.server);
-    const scene: Scene = { user, other, bystander, room, otherRoom };
+    const scene: Scene = { user, other, bystander, room, otherRoom, messageId: first.id };
     const writes = Object.entries(api).filter(([, e]) => (e as Endpoint).body !== undefined) as Array<
       [string, Endpoint]
     >;

@@ -23,6 +23,8 @@ export interface World {
   /** A secret only the room's members may read: it must never appear in an attacker's answer. */
   secret: string;
   notificationId: string;
+  /** A message in each room (the one carrying the secret): the target of edits, deletes and reactions. */
+  messageIds: Record<'private' | 'public', string>;
   attackers: Record<'outsider' | 'nonMember' | 'removedMember' | 'otherRoomMember', TestUser>;
 }
 
@@ -43,8 +45,14 @@ export async function buildWorld(server: FastifyInstance): Promise<World> {
   for (const user of [member, attackers.removedMember]) await addMember(server, owner, privateRoom.id, user);
   await joinRoom(server, member, publicRoom.id);
   const secret = `secret-${randomUUID()}`;
-  await postMessage(server, owner, privateRoom.id, `${secret} for @${member.user.username}`);
-  await postMessage(server, owner, publicRoom.id, `${secret}-public`);
+  const privateMessage = await postMessage(
+    server,
+    owner,
+    privateRoom.id,
+    `${secret} for @${member.user.username}`,
+  );
+  const publicMessage = await postMessage(server, owner, publicRoom.id, `${secret}-public`);
+  const messageIds = { private: privateMessage.id, public: publicMessage.id };
   // The removed member saw the room once, then was removed: their old knowledge must buy nothing.
   const kicked = await server.inject({
     method: 'DELETE',
@@ -56,7 +64,7 @@ export async function buildWorld(server: FastifyInstance): Promise<World> {
   const notifications = await server.inject({ url: '/api/notifications', headers: member.headers });
   const notificationId = notifications.json<{ notifications: Array<{ id: string }> }>().notifications[0]?.id;
   if (!notificationId) throw new Error('the member has no mention notification');
-  return { owner, member, privateRoom, publicRoom, secret, notificationId, attackers };
+  return { owner, member, privateRoom, publicRoom, secret, notificationId, messageIds, attackers };
 }
 
 /** What the owner and the member can observe of the rooms: it must not change under attack. */

@@ -96,7 +96,11 @@ export function arbitraryOf(schema: z.ZodType, hints: ArbitraryHints): fc.Arbitr
   return shapeOf(schema, hints).filter((value) => schema.safeParse(value).success);
 }
 
+/** Emoji (a refinement no generator can aim at): a few of each kind, ZWJ sequences and flags included. */
+const emoji = fc.constantFrom('👍', '🎉', '❤️', '👍🏽', '👨‍👩‍👧‍👦', '🇫🇷', '1️⃣', '🏳️‍🌈');
+
 function shapeOf(schema: z.ZodType, hints: ArbitraryHints): fc.Arbitrary<unknown> {
+  if (schema.description === 'one Unicode emoji') return emoji;
   const def = defOf(schema);
   switch (def.type) {
     case 'object': {

@@ -20,6 +20,7 @@ import { Liveness, Readiness } from './health.js';
 import { Invitation, InvitationList } from './invitations.js';
 import { BlockList } from './blocks.js';
 import { Ban, BanBody, BanList, BanParams } from './bans.js';
+import { messageChangeEndpoints } from './api-message-changes.js';
 
 type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -317,6 +318,7 @@ export const api = define({
     body: SendMessageBody,
     responses: { 201: Message, 200: Message },
   },
+  ...messageChangeEndpoints,
   markRead: {
     method: 'POST',
     path: '/api/rooms/:id/read',

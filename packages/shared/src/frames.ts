@@ -50,8 +50,13 @@ export const AckFrame = z.object({ type: z.literal('message.ack'), clientMsgId: 
 
 export const MessageEventType = z.enum(['message.new', 'message.updated', 'message.deleted']);
 export const MemberEventType = z.enum(['member.joined', 'member.left']);
+export const ReactionEventType = z.enum(['reaction.added', 'reaction.removed']);
 /** Every stored room event type: each has a seq and can be replayed. */
-export const RoomEventType = z.enum([...MessageEventType.options, ...MemberEventType.options]);
+export const RoomEventType = z.enum([
+  ...MessageEventType.options,
+  ...MemberEventType.options,
+  ...ReactionEventType.options,
+]);
 export type RoomEventType = z.infer<typeof RoomEventType>;
 
 export const MessageEventFrame = z.object({
@@ -66,8 +71,17 @@ export const MemberEventFrame = z.object({
   seq: Seq,
   user: User,
 });
+/** Someone added or took back a reaction; the message objects in later answers carry the result. */
+export const ReactionEventFrame = z.object({
+  type: ReactionEventType,
+  roomId: Id,
+  seq: Seq,
+  messageId: Id,
+  emoji: z.string(),
+  userId: Id,
+});
 /** A stored, sequenced room event as it travels to clients. */
-export const RoomEventFrame = z.union([MessageEventFrame, MemberEventFrame]);
+export const RoomEventFrame = z.union([MessageEventFrame, MemberEventFrame, ReactionEventFrame]);
 export type RoomEventFrame = z.infer<typeof RoomEventFrame>;
 
 export const TypingEventFrame = z.object({ type: z.literal('typing'), roomId: Id, user: User });
@@ -84,6 +98,16 @@ export const NotificationFrame = z.object({
 export const NotificationReadFrame = z.object({
   type: z.literal('notification.read'),
   ids: z.array(Id).min(1),
+});
+/**
+ * The user's read marker of a room moved (read in another tab, or marked unread): pushed to every
+ * socket of the user, with the unread count it leaves.
+ */
+export const RoomReadFrame = z.object({
+  type: z.literal('room.read'),
+  roomId: Id,
+  lastReadSeq: Seq,
+  unreadCount: z.int().nonnegative(),
 });
 export const ErrorFrame = z.object({
   type: z.literal('error'),
@@ -113,10 +137,12 @@ export const ServerFrame = z.union([
   AckFrame,
   MessageEventFrame,
   MemberEventFrame,
+  ReactionEventFrame,
   TypingEventFrame,
   PresenceFrame,
   NotificationFrame,
   NotificationReadFrame,
+  RoomReadFrame,
   ErrorFrame,
   PongFrame,
 ]);

@@ -6,6 +6,8 @@ export * from './users.js';
 export * from './display-name.js';
 export * from './auth.js';
 export * from './messages.js';
+export * from './message-changes.js';
+export * from './reactions.js';
 export * from './rooms.js';
 export * from './notifications.js';
 export * from './invitations.js';

@@ -11,6 +11,8 @@ export const limits = {
   messageBodyMax: 4000,
   pageSizeMax: 100,
   pageSizeDefault: 50,
+  /** Different emoji one person may put on one message. */
+  reactionsPerUserPerMessage: 20,
   userSearchMax: 20,
   userSearchDefault: 10,
   /** Pending invitations listed at once. */

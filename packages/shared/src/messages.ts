@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { Id, Seq, SeqQuery, Timestamp } from './common.js';
 import { limits } from './limits.js';
 import { User } from './users.js';
+import { ReactionSummary } from './reactions.js';
 
 export const Message = z.object({
   id: Id,
@@ -13,6 +14,8 @@ export const Message = z.object({
   createdAt: Timestamp,
   editedAt: Timestamp.nullable().optional(),
   deletedAt: Timestamp.nullable().optional(),
+  /** Reactions by emoji, in the order each emoji first appeared. */
+  reactions: z.array(ReactionSummary).default([]),
 });
 export type Message = z.infer<typeof Message>;
 

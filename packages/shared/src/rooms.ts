@@ -71,4 +71,8 @@ export type Participant = z.infer<typeof Participant>;
 export const AddParticipantBody = z.object({ userId: Id });
 export const ParticipantParams = z.object({ id: Id, userId: Id });
 
-export const ReadMarkerBody = z.object({ seq: Seq });
+export const ReadMarkerBody = z.object({
+  seq: Seq,
+  /** Move the marker back to `seq` ("mark as unread" from the message after it); forward only otherwise. */
+  unread: z.boolean().optional(),
+});

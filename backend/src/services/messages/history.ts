@@ -5,6 +5,7 @@ import type { AppContext } from '../context.js';
 import type { Caller } from '../auth/sessions.js';
 import { toMessage, toUser } from '../presenters.js';
 import { loadRoomForMember } from '../rooms/access.js';
+import { reactionsOf, withReactions } from './reactions-of.js';
 
 /**
  * A page of a room's messages in ascending seq: the newest page by default, older ones with
@@ -31,7 +32,13 @@ export async function listMessages(
   const hasMore = rows.length > query.limit;
   const page = rows.slice(0, query.limit);
   if (!forward) page.reverse();
-  return { messages: page.map((r) => toMessage(r.message, r.sender)), hasMore };
+  return {
+    messages: await withReactions(
+      ctx.db,
+      page.map((r) => toMessage(r.message, r.sender)),
+    ),
+    hasMore,
+  };
 }
 
 /**
@@ -58,10 +65,30 @@ export async function eventsAfter(
     if (!subject) throw new Error(`event ${roomId}#${event.seq} lost its user`);
     if (event.type === 'member.joined' || event.type === 'member.left') {
       frames.push({ type: event.type, roomId, seq: event.seq, user: toUser(subject) });
+    } else if (event.type === 'reaction.added' || event.type === 'reaction.removed') {
+      if (!event.messageId || !event.emoji) throw new Error(`event ${roomId}#${event.seq} lost its reaction`);
+      frames.push({
+        type: event.type,
+        roomId,
+        seq: event.seq,
+        messageId: event.messageId,
+        emoji: event.emoji,
+        userId: subject.id,
+      });
     } else {
       if (!message) throw new Error(`event ${roomId}#${event.seq} lost its message`);
       frames.push({ type: event.type, roomId, seq: event.seq, message: toMessage(message, subject) });
     }
   }
-  return frames;
+  return attachReactions(ctx, frames);
+}
+
+/** The message frames of a replay show their message's current reactions, like history does. */
+async function attachReactions(ctx: AppContext, frames: RoomEventFrame[]): Promise<RoomEventFrame[]> {
+  const ids = frames.flatMap((f) => ('message' in f && !f.message.deletedAt ? [f.message.id] : []));
+  if (ids.length === 0) return frames;
+  const byMessage = await reactionsOf(ctx.db, ids);
+  return frames.map((f) =>
+    'message' in f ? { ...f, message: { ...f.message, reactions: byMessage.get(f.message.id) ?? [] } } : f,
+  );
 }

@@ -50,7 +50,12 @@ async function findByClientMsgId(ctx: AppContext, input: SendMessageInput): Prom
 }
 
 /** Members of the room named by `@username` in the body, except the sender. */
-async function mentionedMembers(tx: Tx, roomId: string, senderId: string, body: string): Promise<string[]> {
+export async function mentionedMembers(
+  tx: Tx,
+  roomId: string,
+  senderId: string,
+  body: string,
+): Promise<string[]> {
   const names = parseMentions(body);
   if (names.length === 0) return [];
   const rows = await tx

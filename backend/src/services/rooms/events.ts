@@ -35,6 +35,8 @@ export interface RoomEventRow {
   type: RoomEventType;
   messageId?: string;
   userId?: string;
+  /** The emoji of a `reaction.*` event. */
+  emoji?: string;
 }
 
 export async function recordRoomEvent(tx: Tx, event: RoomEventRow): Promise<void> {
