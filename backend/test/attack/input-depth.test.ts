@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api, pathFor } from '@messaging-app/shared';
 import type { Endpoint } from '@messaging-app/shared';
@@ -37,7 +38,12 @@ describe('deeply nested JSON', () => {
     expect(withBody.length).toBeGreaterThanOrEqual(8);
     let refused = 0;
     for (const [name, endpoint] of withBody) {
-      const url = pathFor(endpoint.path, { id: roomId, userId: user.user.id });
+      const url = pathFor(endpoint.path, {
+        id: roomId,
+        userId: user.user.id,
+        messageId: randomUUID(),
+        emoji: '👍',
+      });
       for (const payload of [nested(5000), `{"login":${nested(5000)},"password":"x"}`]) {
         const response = await app.server.inject({
           method: endpoint.method,

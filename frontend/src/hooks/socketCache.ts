@@ -2,7 +2,8 @@ import type { QueryClient } from '@tanstack/react-query';
 import type { NotificationPage, Participant, ServerFrame } from '@messaging-app/shared';
 import { upsertMessage } from '../features/messages/api/cache';
 import { messagesKey } from '../features/messages/api/messages';
-import { forgetRoom, noteMessageInRooms, rememberRoom } from '../features/rooms/api/cache';
+import { forgetRoom, noteMessageInRooms, noteReadState, rememberRoom } from '../features/rooms/api/cache';
+import { applyReaction } from '../features/messages/api/reactions';
 import { participantsKey, roomsKey } from '../features/rooms/api/rooms';
 import { notificationsKey } from '../features/notifications/api/notifications';
 import { markNotificationsRead } from '../features/notifications/api/cache';
@@ -18,6 +19,13 @@ export function applyFrame(queryClient: QueryClient, frame: ServerFrame, myUserI
     case 'message.updated':
     case 'message.deleted':
       upsertMessage(queryClient, frame.message);
+      return;
+    case 'reaction.added':
+    case 'reaction.removed':
+      applyReaction(queryClient, { ...frame, on: frame.type === 'reaction.added' });
+      return;
+    case 'room.read':
+      noteReadState(queryClient, frame.roomId, frame.lastReadSeq, frame.unreadCount);
       return;
     case 'member.joined':
     case 'member.left':

@@ -49,6 +49,7 @@ export function aMessage(roomId: string, seq: number, overrides: Partial<Message
     sender: aUser(),
     body: `message ${seq}`,
     createdAt: new Date().toISOString(),
+    reactions: [],
     ...overrides,
   };
 }

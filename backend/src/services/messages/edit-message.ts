@@ -47,14 +47,12 @@ export async function editMessage(
     }
     const seq = await reserveSeq(tx, input.roomId);
     const now = new Date();
-    await tx
-      .insert(messageEdits)
-      .values({
-        messageId: row.id,
-        body: row.body,
-        writtenAt: row.editedAt ?? row.createdAt,
-        replacedAt: now,
-      });
+    await tx.insert(messageEdits).values({
+      messageId: row.id,
+      body: row.body,
+      writtenAt: row.editedAt ?? row.createdAt,
+      replacedAt: now,
+    });
     const [updated] = await tx
       .update(messages)
       .set({ body: input.body, editedAt: now })

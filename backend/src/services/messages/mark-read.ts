@@ -13,8 +13,8 @@ async function readState(q: Queryable, userId: string, roomId: string) {
       lastReadSeq: roomParticipants.lastReadSeq,
       unreadCount: sql<number>`(
         select count(*)::int from messages m
-        where m.room_id = ${roomParticipants.roomId} and m.seq > ${roomParticipants.lastReadSeq}
-          and m.sender_id <> ${roomParticipants.userId} and m.deleted_at is null
+        where m.room_id = ${roomId} and m.seq > room_participants.last_read_seq
+          and m.sender_id <> ${userId} and m.deleted_at is null
       )`,
     })
     .from(roomParticipants)

@@ -122,6 +122,6 @@ describe('MessageList', () => {
 
   it('wraps long words instead of overflowing', () => {
     renderList({ messages: [aMessage(roomId, 1, { body: 'x'.repeat(500) })] });
-    expect(screen.getByText('x'.repeat(500))).toHaveClass('message-body');
+    expect(screen.getByText('x'.repeat(500)).closest('.message-body')).not.toBeNull();
   });
 });

@@ -45,6 +45,24 @@ export function noteReadInRooms(queryClient: QueryClient, roomId: string, seq: n
   });
 }
 
+/** The server says where the read marker is and what is unread (another tab read, or marked unread). */
+export function noteReadState(
+  queryClient: QueryClient,
+  roomId: string,
+  lastReadSeq: number,
+  unreadCount: number,
+): void {
+  queryClient.setQueryData<RoomsData>(roomsKey, (data) =>
+    data
+      ? {
+          rooms: data.rooms.map((room) =>
+            room.id === roomId ? { ...room, lastReadSeq, unreadCount } : room,
+          ),
+        }
+      : data,
+  );
+}
+
 /** Drops a room from the sidebar (left, removed, deleted). */
 export function dropRoom(queryClient: QueryClient, roomId: string): void {
   queryClient.setQueryData<RoomsData>(roomsKey, (data) =>
