@@ -55,6 +55,8 @@ const Env = z.object({
     .default(15)
     .describe('seconds between re-reads of every socket’s session and memberships; decimals allowed'),
   FRONTEND_DIST: z.string().optional(),
+  METRICS_PORT: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(0).max(65535).optional()),
+  METRICS_TOKEN: z.preprocess(emptyAsUndefined, z.string().min(16).optional()),
   TRUST_PROXY: z
     .string()
     .optional()
@@ -108,6 +110,13 @@ export interface Config {
    */
   revalidateMs: number;
   frontendDist: string | undefined;
+  /**
+   * Roles `api` and `all` also serve `/metrics` (and the probes) on this port, without credentials:
+   * the one Prometheus scrapes, never exposed publicly.
+   */
+  metricsPort: number | undefined;
+  /** `/metrics` on the public port answers only `Authorization: Bearer <this>`; unset, it is a 404. */
+  metricsToken: string | undefined;
   /**
    * Addresses of the reverse proxies whose X-Forwarded-For entries are believed (read from the right).
    * Never "all": the left-most entries are the client's to forge, and per-IP limits key on the result.
@@ -207,6 +216,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env, overrides: P
     messageEditWindowMs: env.MESSAGE_EDIT_WINDOW > 0 ? Math.round(env.MESSAGE_EDIT_WINDOW * 1000) : null,
     revalidateMs: Math.round(env.WS_REVALIDATE_SECONDS * 1000),
     frontendDist: env.FRONTEND_DIST,
+    metricsPort: env.METRICS_PORT,
+    metricsToken: env.METRICS_TOKEN,
     // In a cluster the ingress and pods have private addresses; a public one is the client.
     trustProxy: (env.TRUST_PROXY ?? (env.NODE_ENV === 'production' ? 'loopback,uniquelocal' : ''))
       .split(',')

@@ -10,6 +10,8 @@ import { buildApp } from './app.js';
 import { startWorker } from './worker/worker.js';
 import { runWorkerRole } from './worker/worker-role.js';
 import { startOpsServer } from './metrics/ops-server.js';
+import type { OpsServer } from './metrics/ops-server.js';
+import type { ReadinessCheck } from './routes/health.js';
 import { CloseCode } from '@messaging-app/shared';
 import { runDeadLettersCommand, UsageError } from './worker/dead-letters-command.js';
 import type { Worker } from './worker/worker.js';
@@ -60,6 +62,13 @@ async function main() {
     return;
   }
   const runtime = await openRuntime(config, log, { migrate: role === 'all', role });
+  const databaseCheck: ReadinessCheck = {
+    name: 'database',
+    check: async () => {
+      await runtime.database.ping();
+      return runtime.database.kind === 'pglite' ? 'embedded' : 'up';
+    },
+  };
   if (role === 'worker') {
     const worker = runWorkerRole(config, runtime, log);
     // No API here, but the probes and Prometheus still need /healthz, /readyz and /metrics.
@@ -67,17 +76,7 @@ async function main() {
       host: config.host,
       port: config.port,
       log,
-      checks: [
-        {
-          name: 'database',
-          check: async () => {
-            await runtime.database.ping();
-            return runtime.database.kind === 'pglite' ? 'embedded' : 'up';
-          },
-        },
-        ...runtime.readiness,
-        consumerCheck(() => worker),
-      ],
+      checks: [databaseCheck, ...runtime.readiness, consumerCheck(() => worker)],
     });
     // Running jobs get longer than requests: a digest may be mid-SMTP.
     onShutdown(log, 'worker', 30_000, async () => {
@@ -93,6 +92,7 @@ async function main() {
   worker =
     role === 'all' ? startWorker({ ctx: app.ctx, queue: runtime.queue, mailer: runtime.mailer }) : null;
 
+  let ops: OpsServer | null = null;
   onShutdown(log, role, 10_000, async () => {
     app.stopAccepting();
     // Stops reading frames, waits for the frames being handled and the acks of stored sends (the
@@ -100,6 +100,7 @@ async function main() {
     await app.closeSockets(CloseCode.serviceRestart);
     // Stops listening, lets in-flight requests finish, runs the onClose hooks.
     await app.server.close();
+    await ops?.close();
     // Running email jobs finish; unstarted ones stay queued.
     await worker?.stop();
     // Then the backing services: queue consumers finish or requeue their jobs, pools close.
@@ -107,6 +108,11 @@ async function main() {
   });
 
   await app.server.listen({ host: config.host, port: config.port });
+  // Prometheus scrapes this port; the public one answers /metrics only with METRICS_TOKEN.
+  if (config.metricsPort !== undefined) {
+    const checks = [databaseCheck, ...runtime.readiness];
+    ops = await startOpsServer({ host: config.host, port: config.metricsPort, log, checks });
+  }
   const address = app.server.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   const url = `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port}`;

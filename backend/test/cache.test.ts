@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Redis } from 'ioredis';
 import { register } from 'prom-client';
-import { buildTestApp } from './support/app.js';
+import { buildTestApp, metricsHeaders } from './support/app.js';
 import type { TestApp } from './support/app.js';
 import { acquaint, createRoom, joinRoom, registerUser, uniqueName } from './support/factories.js';
 import type { TestUser } from './support/factories.js';
@@ -162,7 +162,7 @@ describe('profile cache', () => {
   });
 
   it('hit and miss counters are on /metrics', async () => {
-    const response = await first.server.inject({ url: '/metrics' });
+    const response = await first.server.inject({ url: '/metrics', headers: metricsHeaders });
     expect(response.statusCode).toBe(200);
     expect(response.body).toContain('messaging_cache_hits_total{cache="membership"}');
     expect(response.body).toContain('messaging_cache_misses_total{cache="profile"}');

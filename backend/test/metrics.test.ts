@@ -1,13 +1,20 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
 import pino from 'pino';
-import { buildTestApp } from './support/app.js';
+import { buildTestApp, metricsHeaders, testProcessEnv } from './support/app.js';
 import type { TestApp } from './support/app.js';
 import { createRoom, registerUser, uniqueName } from './support/factories.js';
 import { outbox } from '../src/db/schema.js';
 import { metrics, observeFanoutLag } from '../src/metrics/metrics.js';
 import { sampleQueueDepth } from '../src/metrics/samplers.js';
 import { startOpsServer } from '../src/metrics/ops-server.js';
+import { freePort } from './support/realtime-cluster.js';
 
 let app: TestApp;
 beforeAll(async () => {
@@ -19,7 +26,7 @@ afterAll(async () => {
 });
 
 async function scrape(): Promise<string> {
-  const response = await app.server.inject({ method: 'GET', url: '/metrics' });
+  const response = await app.server.inject({ method: 'GET', url: '/metrics', headers: metricsHeaders });
   expect(response.statusCode).toBe(200);
   return response.body;
 }
@@ -40,7 +47,7 @@ function sample(text: string, name: string, labels: Record<string, string> = {})
 
 describe('GET /metrics', () => {
   it('serves the Prometheus text format with every application metric and the process metrics', async () => {
-    const response = await app.server.inject({ method: 'GET', url: '/metrics' });
+    const response = await app.server.inject({ method: 'GET', url: '/metrics', headers: metricsHeaders });
     expect(response.statusCode).toBe(200);
     expect(response.headers['content-type']).toMatch(/^text\/plain; version=0\.0\.4/);
     for (const name of [
@@ -162,4 +169,70 @@ describe('the ops server of a process without the API', () => {
     }
     await expect(fetch(`http://127.0.0.1:${ops.port}/healthz`)).rejects.toThrow();
   });
+});
+
+describe('/metrics on the public port (issue 17, item 9)', () => {
+  it('answers 401 without the metrics token or with a wrong one, and 200 with it', async () => {
+    const bare = await app.server.inject({ url: '/metrics' });
+    expect(bare.statusCode).toBe(401);
+    expect(bare.headers['www-authenticate']).toBe('Bearer realm="metrics"');
+    expect(bare.body).not.toContain('# TYPE');
+    const wrong = await app.server.inject({
+      url: '/metrics',
+      headers: { authorization: `${metricsHeaders.authorization}x` },
+    });
+    expect(wrong.statusCode).toBe(401);
+    const right = await app.server.inject({ url: '/metrics', headers: metricsHeaders });
+    expect(right.statusCode).toBe(200);
+    expect(right.body).toContain('# TYPE http_request_duration_seconds histogram');
+  });
+
+  it('is an unknown path (404) when no METRICS_TOKEN is configured', async () => {
+    const tokenless = await buildTestApp({
+      config: { metricsToken: undefined, frontendDist: '/nonexistent-frontend-dist' },
+    });
+    try {
+      const scraped = await tokenless.server.inject({ url: '/metrics', headers: metricsHeaders });
+      const unknown = await tokenless.server.inject({ url: '/no-such-path' });
+      expect(scraped.statusCode).toBe(404);
+      expect(scraped.json()).toMatchObject({ status: 404, code: 'not_found' });
+      expect(unknown.statusCode).toBe(404);
+    } finally {
+      await tokenless.close();
+    }
+  });
+
+  it('a `make run` process serves /metrics on METRICS_PORT without credentials, never on PORT', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'metrics-port-'));
+    const metricsPort = await freePort();
+    const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', 'src/main.ts', 'all'], {
+      cwd: fileURLToPath(new URL('..', import.meta.url)),
+      stdio: ['ignore', 'pipe', 'inherit'],
+      // No METRICS_TOKEN: as `make run` starts it.
+      env: {
+        PATH: process.env.PATH,
+        ...testProcessEnv,
+        DATA_DIR: dataDir,
+        METRICS_PORT: String(metricsPort),
+      },
+    });
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    try {
+      const url = await new Promise<string>((resolve, reject) => {
+        createInterface({ input: child.stdout }).on('line', (text) => {
+          if (text.includes('"msg":"listening"')) resolve(String((JSON.parse(text) as { url: string }).url));
+        });
+        void exited.then((code) => reject(new Error(`server exited with ${String(code)} before listening`)));
+      });
+      expect((await fetch(`${url}/metrics`)).status).toBe(404);
+      expect((await fetch(`${url}/metrics`, { headers: metricsHeaders })).status).toBe(404);
+      const scraped = await fetch(`http://127.0.0.1:${metricsPort}/metrics`);
+      expect(scraped.status).toBe(200);
+      expect(await scraped.text()).toContain('# TYPE http_request_duration_seconds histogram');
+    } finally {
+      child.kill('SIGTERM');
+      await exited;
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  }, 120_000);
 });

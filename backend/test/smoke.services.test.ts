@@ -49,6 +49,8 @@ async function admin(sql: string): Promise<void> {
   }
 }
 
+const metricsToken = randomBytes(24).toString('base64url');
+
 beforeAll(async () => {
   await admin(`create database ${database}`);
   sink = await startSmtpSink();
@@ -72,6 +74,7 @@ beforeAll(async () => {
     EMAIL_DELAY: '0.5',
     EMAIL_RETRY_DELAY: '0.2',
     LOG_LEVEL: 'info',
+    METRICS_TOKEN: metricsToken,
   };
   const migrate = ServerProcess.start('migrate', env);
   expect(await migrate.exited).toBe(0);
@@ -148,9 +151,11 @@ describe('the deployment topology: two api processes and a worker on real servic
         status: 'ready',
         checks: { database: 'up', redis: 'up' },
       });
-      expect(await (await fetch(`${base}/metrics`)).text()).toContain(
-        '# TYPE http_request_duration_seconds histogram',
-      );
+      expect((await fetch(`${base}/metrics`)).status).toBe(401);
+      const scraped = await fetch(`${base}/metrics`, {
+        headers: { authorization: `Bearer ${metricsToken}` },
+      });
+      expect(await scraped.text()).toContain('# TYPE http_request_duration_seconds histogram');
     }
     expect(await call(workerUrl, 'GET', '/healthz')).toEqual({ status: 'ok' });
     expect(await (await fetch(`${workerUrl}/metrics`)).text()).toContain('# TYPE job_failures_total counter');

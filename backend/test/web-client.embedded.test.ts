@@ -6,7 +6,7 @@ import { brotliCompressSync, gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api } from '@messaging-app/shared';
 import { createLogger } from '../src/logger.js';
-import { buildTestApp } from './support/app.js';
+import { buildTestApp, metricsHeaders } from './support/app.js';
 import type { TestApp } from './support/app.js';
 import { createRoom, registerUser } from './support/factories.js';
 
@@ -86,7 +86,7 @@ describe('access log', () => {
     await app.server.inject({ url: '/', headers: { accept: 'text/html' } });
     await app.server.inject({ url: '/healthz' });
     await app.server.inject({ url: '/readyz' });
-    await app.server.inject({ url: '/metrics' });
+    await app.server.inject({ url: '/metrics', headers: metricsHeaders });
     const read = await app.server.inject({
       method: 'POST',
       url: `/api/rooms/${room.id}/read`,

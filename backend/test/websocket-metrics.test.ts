@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildTestApp } from './support/app.js';
+import { buildTestApp, metricsHeaders } from './support/app.js';
 import type { TestApp } from './support/app.js';
 import { createRoom, postMessage, registerUser, uniqueName } from './support/factories.js';
 import { eventually } from './support/eventually.js';
@@ -21,7 +21,7 @@ afterAll(async () => {
 
 /** The value of one sample line of /metrics (0 when absent). */
 async function sample(name: string): Promise<number> {
-  const response = await app.server.inject({ method: 'GET', url: '/metrics' });
+  const response = await app.server.inject({ method: 'GET', url: '/metrics', headers: metricsHeaders });
   expect(response.statusCode).toBe(200);
   const line = response.body.split('\n').find((l) => l.startsWith(`${name} `));
   return line === undefined ? 0 : Number(line.slice(name.length + 1));

@@ -36,6 +36,10 @@ export interface TestApp extends App {
 
 export const testSecret = 'test-secret-that-is-long-enough-to-pass-the-check-0123456789';
 
+/** Test apps serve `/metrics` on their (public) port to this token; `metricsHeaders` carries it. */
+export const testMetricsToken = 'test-metrics-token-0123456789';
+export const metricsHeaders = { authorization: `Bearer ${testMetricsToken}` };
+
 /**
  * What a server process under test (`main.ts` from source) is started with besides its store: the
  * test secret, no frontend bundle, JSON logs to read, and HTTP limits no suite reaches.
@@ -77,7 +81,13 @@ export const generousLimits: Partial<RateLimits> = {
 export function testConfig(overrides: Partial<Config> = {}, limits: Partial<RateLimits> = {}): Config {
   const config = loadConfig(
     { NODE_ENV: 'test', LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent' },
-    { jwtSecret: testSecret, dataDir: '/nonexistent-test-data-dir', port: 0, ...overrides },
+    {
+      jwtSecret: testSecret,
+      metricsToken: testMetricsToken,
+      dataDir: '/nonexistent-test-data-dir',
+      port: 0,
+      ...overrides,
+    },
   );
   // Limits given whole in `overrides` are the caller's choice; otherwise start from the generous ones.
   const base = overrides.limits ?? { ...config.limits, ...generousLimits };
