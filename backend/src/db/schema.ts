@@ -1,4 +1,5 @@
 import { sql } from 'drizzle-orm';
+import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import {
   bigint,
   bigserial,
@@ -95,13 +96,26 @@ export const rooms = pgTable(
     name: text('name').notNull(),
     description: text('description').notNull().default(''),
     visibility: text('visibility', { enum: ['public', 'private'] }).notNull(),
+    /** `dm`: a direct conversation of a fixed set of people (always private, never listed). */
+    kind: text('kind', { enum: ['room', 'dm'] })
+      .notNull()
+      .default('room'),
+    /** A DM's sorted member ids joined by commas: unique, so one set of people has one DM. */
+    dmKey: text('dm_key'),
     createdBy: uuid('created_by').references(() => users.id, { onDelete: 'set null' }),
     /** The seq of the room's newest event; bumped under the row lock in every event's transaction. */
     lastSeq: seqColumn('last_seq').notNull().default(0),
     createdAt: createdAt(),
     updatedAt: instant('updated_at').notNull().defaultNow(),
   },
-  (t) => [index('rooms_visibility_name_idx').on(t.visibility, sql`lower(${t.name})`)],
+  (t) => [
+    index('rooms_visibility_name_idx').on(t.visibility, sql`lower(${t.name})`),
+    uniqueIndex('rooms_dm_key_key').on(t.dmKey),
+    // Two public rooms cannot share a name up to case; private rooms and DMs may.
+    uniqueIndex('rooms_public_name_lower_key')
+      .on(sql`lower(${t.name})`)
+      .where(sql`${t.visibility} = 'public'`),
+  ],
 );
 
 export const roomParticipants = pgTable(
@@ -116,6 +130,21 @@ export const roomParticipants = pgTable(
   (t) => [primaryKey({ columns: [t.roomId, t.userId] }), index('room_participants_user_idx').on(t.userId)],
 );
 
+/** A reply's root, and a root's summary of its replies (kept in the reply's transaction). */
+function threadColumns() {
+  return {
+    threadId: uuid('thread_id').references((): AnyPgColumn => messages.id, { onDelete: 'cascade' }),
+    /** A reply also shown in the room's timeline. */
+    alsoToRoom: boolean('also_to_room').notNull().default(false),
+    replyCount: integer('reply_count').notNull().default(0),
+    lastReplyAt: timestamp('last_reply_at', { withTimezone: true, mode: 'date' }),
+    threadParticipantIds: uuid('thread_participant_ids')
+      .array()
+      .notNull()
+      .default(sql`'{}'`),
+  };
+}
+
 export const messages = pgTable(
   'messages',
   {
@@ -129,13 +158,25 @@ export const messages = pgTable(
     createdAt: createdAt(),
     editedAt: instant('edited_at'),
     deletedAt: instant('deleted_at'),
+    ...threadColumns(),
   },
   (t) => [
+    index('messages_thread_seq_idx')
+      .on(t.threadId, t.seq)
+      .where(sql`${t.threadId} is not null`),
     uniqueIndex('messages_room_seq_key').on(t.roomId, t.seq),
     uniqueIndex('messages_room_sender_client_msg_key').on(t.roomId, t.senderId, t.clientMsgId),
     index('messages_sender_idx').on(t.senderId),
   ],
 );
+
+/** Who made a membership change (`Ann added Bob`) and the role a `member.updated` gave. */
+function memberEventColumns() {
+  return {
+    actorId: uuid('actor_id').references(() => users.id, { onDelete: 'set null' }),
+    role: text('role', { enum: ['owner', 'admin', 'member'] }),
+  };
+}
 
 /**
  * The room's event log: every room-visible change with its gap-free seq. Replay reads
@@ -155,6 +196,7 @@ export const roomEvents = pgTable(
         'member.left',
         'reaction.added',
         'reaction.removed',
+        'member.updated',
       ],
     }).notNull(),
     messageId: uuid('message_id').references(() => messages.id, { onDelete: 'cascade' }),
@@ -162,6 +204,7 @@ export const roomEvents = pgTable(
     /** The emoji of a `reaction.*` event (its user is `userId`, its message `messageId`). */
     emoji: text('emoji'),
     createdAt: createdAt(),
+    ...memberEventColumns(),
   },
   (t) => [primaryKey({ columns: [t.roomId, t.seq] }), index('room_events_message_idx').on(t.messageId)],
 );
@@ -307,6 +350,24 @@ export const messageReactions = pgTable(
   ],
 );
 
+/** How far a user read a thread: its replies up to this seq are read (per thread, not per room). */
+export const threadReads = pgTable(
+  'thread_reads',
+  {
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    messageId: uuid('message_id')
+      .notNull()
+      .references(() => messages.id, { onDelete: 'cascade' }),
+    lastReadSeq: seqColumn('last_read_seq').notNull().default(0),
+  },
+  (t) => [
+    primaryKey({ columns: [t.userId, t.messageId] }),
+    index('thread_reads_message_idx').on(t.messageId),
+  ],
+);
+
 /** Side effects waiting to be published to the broker after their transaction committed. */
 export const outbox = pgTable(
   'outbox',
@@ -341,5 +402,6 @@ export const schema = {
   roomBans,
   messageEdits,
   messageReactions,
+  threadReads,
   outbox,
 };

@@ -22,7 +22,8 @@ const summaries: Record<string, string> = {
   'server:resync_required': 'The gap is past the retention bound: reload the room over HTTP.',
   'server:message.ack': 'A message.send was stored (or was a retry): the stored message.',
   'server:message.new': 'A message was posted in a followed room.',
-  'server:message.updated': 'A message was edited: the message as it is now.',
+  'server:message.updated':
+    'A message was edited, or its thread summary (replyCount) changed: the message as it is now.',
   'server:message.deleted': 'A message was deleted (body emptied, deletedAt set).',
   'server:reaction.added': 'Someone reacted to a message with an emoji.',
   'server:reaction.removed': 'Someone took their reaction back.',
@@ -30,6 +31,7 @@ const summaries: Record<string, string> = {
     "The user's read marker of a room moved (another tab read it, or marked it unread): the unread count it leaves.",
   'server:member.joined': 'Someone joined a followed room.',
   'server:member.left': 'Someone left or was removed from a followed room.',
+  'server:member.updated': "A member's role changed (promoted to admin or demoted), with who changed it.",
   'server:typing': 'Someone is typing in a followed room.',
   'server:presence': 'A user of a shared room came online or went offline.',
   'server:notification.new': 'A notification for this user (mention, invitation).',

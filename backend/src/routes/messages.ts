@@ -24,6 +24,8 @@ export async function messageRoutes(instance: FastifyInstance, { ctx }: RouteOpt
       roomId: request.params.id,
       body: request.body.body,
       clientMsgId: request.body.clientMsgId,
+      threadId: request.body.threadId,
+      alsoToRoom: request.body.alsoToRoom,
     });
     return reply.code(created ? 201 : 200).send(message);
   });

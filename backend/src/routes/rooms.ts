@@ -5,6 +5,8 @@ import { deleteRoom, getRoom, updateRoom } from '../services/rooms/get-room.js';
 import { discoverRooms, listMyRooms } from '../services/rooms/list-rooms.js';
 import { joinRoom, leaveRoom, listParticipants, removeParticipant } from '../services/rooms/membership.js';
 import { addOrInvite } from '../services/invitations/invite.js';
+import { changeRole } from '../services/rooms/change-role.js';
+import { openDm } from '../services/dms/open-dm.js';
 import { callerOf } from '../plugins/auth.js';
 import { schemaOf } from './schema-of.js';
 import type { RouteOptions } from './types.js';
@@ -57,6 +59,15 @@ export async function roomRoutes(instance: FastifyInstance, { ctx }: RouteOption
     return outcome.status === 'added'
       ? reply.code(201).send(outcome.membership)
       : reply.code(202).send(outcome.invitation);
+  });
+
+  app.patch(api.changeRole.path, { schema: schemaOf(api.changeRole) }, async (request) =>
+    changeRole(ctx, callerOf(request), request.params.id, request.params.userId, request.body.role),
+  );
+
+  app.post(api.openDm.path, { schema: schemaOf(api.openDm) }, async (request, reply) => {
+    const { room, created } = await openDm(ctx, callerOf(request), request.body.userIds);
+    return reply.code(created ? 201 : 200).send(room);
   });
 
   app.delete(

@@ -26,12 +26,16 @@ export function toProfile(row: UserRow): Profile {
   return { ...toUser(row), email: row.email, notificationPrefs: row.notificationPrefs };
 }
 
-export function toRoom(row: RoomRow, extra: Partial<Pick<Room, 'role' | 'memberCount'>> = {}): Room {
+export function toRoom(
+  row: RoomRow,
+  extra: Partial<Pick<Room, 'role' | 'memberCount' | 'dmMembers'>> = {},
+): Room {
   return {
     id: row.id,
     name: row.name,
     description: row.description,
     visibility: row.visibility,
+    kind: row.kind,
     createdAt: iso(row.createdAt),
     lastSeq: row.lastSeq,
     ...extra,
@@ -52,6 +56,18 @@ export function toMessage(row: MessageRow, sender: PublicUserRow): Message {
     deletedAt: isoOrNull(row.deletedAt),
     // Filled in by `withReactions` where an answer shows them.
     reactions: [],
+    ...threadOf(row),
+  };
+}
+
+/** A reply names its root; a root with replies sums them up. */
+function threadOf(row: MessageRow): Partial<Message> {
+  if (row.threadId) return { threadId: row.threadId, alsoToRoom: row.alsoToRoom };
+  return {
+    threadId: null,
+    replyCount: row.replyCount,
+    lastReplyAt: isoOrNull(row.lastReplyAt),
+    threadParticipantIds: row.threadParticipantIds,
   };
 }
 

@@ -156,6 +156,8 @@ export async function send(
     roomId: frame.roomId,
     body: frame.body,
     clientMsgId: frame.clientMsgId,
+    threadId: frame.threadId,
+    alsoToRoom: frame.alsoToRoom,
   });
   // Acked only once stored; tracked, so a shutdown sends the acks of what it stored before closing.
   void deps.boundary.spawn(connection, 'send', frame.clientMsgId, async () => {

@@ -38,6 +38,8 @@ function bodyFor(name: string, attacker: TestUser): unknown {
     sendMessage: { body: 'pwned', clientMsgId: randomUUID() },
     markRead: { seq: 1 },
     editMessage: { body: 'pwned' },
+    markThreadRead: { seq: 1 },
+    changeRole: { role: 'admin' },
   };
   if (!(name in bodies)) throw new Error(`the BOLA matrix has no body for ${name}: add one`);
   return bodies[name];

@@ -249,6 +249,24 @@ async function sensible(name: EndpointName): Promise<Request> {
       if (name === 'messageHistory') return { method: 'GET', url: `${at}/history`, token: as(member) };
       return { method: name === 'addReaction' ? 'PUT' : 'DELETE', url: reaction, token: as(owner) };
     }
+    case 'openDm':
+      return { method: 'POST', url: '/api/dms', token: as(self), body: { userIds: [member.user.id] } };
+    case 'getThread':
+    case 'markThreadRead': {
+      const root = await postMessage(app.server, member, privateRoom.id, 'fuzz thread root');
+      const url = `/api/rooms/${privateRoom.id}/threads/${root.id}`;
+      return name === 'getThread'
+        ? { method: 'GET', url, token: as(member) }
+        : { method: 'POST', url: `${url}/read`, token: as(member), body: { seq: root.seq } };
+    }
+    case 'changeRole':
+      // The member's own role again: a 200 that leaves the world as it was.
+      return {
+        method: 'PATCH',
+        url: `/api/rooms/${privateRoom.id}/members/${member.user.id}`,
+        token: as(owner),
+        body: { role: 'member' },
+      };
     case 'markRead':
       return {
         method: 'POST',

@@ -21,6 +21,7 @@ import { Invitation, InvitationList } from './invitations.js';
 import { BlockList } from './blocks.js';
 import { Ban, BanBody, BanList, BanParams } from './bans.js';
 import { messageChangeEndpoints } from './api-message-changes.js';
+import { conversationEndpoints } from './api-conversations.js';
 
 type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -319,6 +320,7 @@ export const api = define({
     responses: { 201: Message, 200: Message },
   },
   ...messageChangeEndpoints,
+  ...conversationEndpoints,
   markRead: {
     method: 'POST',
     path: '/api/rooms/:id/read',

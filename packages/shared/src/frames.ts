@@ -3,6 +3,7 @@ import { ErrorCode, Id, Seq } from './common.js';
 import { Message, MessageBody } from './messages.js';
 import { Notification } from './notifications.js';
 import { Profile, User } from './users.js';
+import { Role } from './rooms.js';
 
 // ---- Frames a client sends ----
 
@@ -18,6 +19,8 @@ export const SendFrame = z.object({
   roomId: Id,
   body: MessageBody,
   clientMsgId: Id,
+  threadId: Id.optional(),
+  alsoToRoom: z.boolean().optional(),
 });
 export const TypingFrame = z.object({ type: z.literal('typing'), roomId: Id });
 export const PingFrame = z.object({ type: z.literal('ping') });
@@ -49,7 +52,8 @@ export const ResyncRequiredFrame = z.object({ type: z.literal('resync_required')
 export const AckFrame = z.object({ type: z.literal('message.ack'), clientMsgId: Id, message: Message });
 
 export const MessageEventType = z.enum(['message.new', 'message.updated', 'message.deleted']);
-export const MemberEventType = z.enum(['member.joined', 'member.left']);
+/** `member.updated`: a role changed (promote or demote). */
+export const MemberEventType = z.enum(['member.joined', 'member.left', 'member.updated']);
 export const ReactionEventType = z.enum(['reaction.added', 'reaction.removed']);
 /** Every stored room event type: each has a seq and can be replayed. */
 export const RoomEventType = z.enum([
@@ -70,6 +74,10 @@ export const MemberEventFrame = z.object({
   roomId: Id,
   seq: Seq,
   user: User,
+  /** Who made the change when it was not the member themself ("Ann added Bob"). */
+  actor: User.nullable().optional(),
+  /** The member's role after a `member.updated`. */
+  role: Role.optional(),
 });
 /** Someone added or took back a reaction; the message objects in later answers carry the result. */
 export const ReactionEventFrame = z.object({

@@ -9,6 +9,8 @@ export * from './messages.js';
 export * from './message-changes.js';
 export * from './reactions.js';
 export * from './rooms.js';
+export * from './dms.js';
+export * from './threads.js';
 export * from './notifications.js';
 export * from './invitations.js';
 export * from './blocks.js';

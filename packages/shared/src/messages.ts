@@ -4,6 +4,18 @@ import { limits } from './limits.js';
 import { User } from './users.js';
 import { ReactionSummary } from './reactions.js';
 
+/** Replies in threads: a reply names its root; a root sums up its replies. */
+const threadFields = {
+  /** The root's id when this message is a thread reply. */
+  threadId: Id.nullable().optional(),
+  /** A reply that is shown in the room's timeline too. */
+  alsoToRoom: z.boolean().optional(),
+  replyCount: z.int().nonnegative().optional(),
+  lastReplyAt: Timestamp.nullable().optional(),
+  /** Everyone who replied in the thread, first reply first. */
+  threadParticipantIds: z.array(Id).optional(),
+};
+
 export const Message = z.object({
   id: Id,
   roomId: Id,
@@ -16,6 +28,7 @@ export const Message = z.object({
   deletedAt: Timestamp.nullable().optional(),
   /** Reactions by emoji, in the order each emoji first appeared. */
   reactions: z.array(ReactionSummary).default([]),
+  ...threadFields,
 });
 export type Message = z.infer<typeof Message>;
 
@@ -24,6 +37,10 @@ export const MessageBody = z.string().trim().min(1).max(limits.messageBodyMax);
 export const SendMessageBody = z.object({
   body: MessageBody,
   clientMsgId: Id.optional(),
+  /** The root message's id: makes this message a reply in its thread. */
+  threadId: Id.optional(),
+  /** With threadId: show the reply in the room's timeline too. */
+  alsoToRoom: z.boolean().optional(),
 });
 export type SendMessageBody = z.infer<typeof SendMessageBody>;
 

@@ -10,11 +10,18 @@ export type Visibility = z.infer<typeof Visibility>;
 export const Role = z.enum(['owner', 'admin', 'member']);
 export type Role = z.infer<typeof Role>;
 
+/** `dm`: a direct conversation of a fixed set of 2–9 people, never listed in discover. */
+export const RoomKind = z.enum(['room', 'dm']);
+export type RoomKind = z.infer<typeof RoomKind>;
+
 export const Room = z.object({
   id: Id,
   name: z.string(),
   description: z.string(),
   visibility: Visibility,
+  kind: RoomKind.default('room'),
+  /** A DM's people other than the caller: the sidebar names the conversation after them. */
+  dmMembers: z.array(User).optional(),
   createdAt: Timestamp,
   lastSeq: Seq,
   memberCount: z.int().optional(),
@@ -27,6 +34,8 @@ export type Room = z.infer<typeof Room>;
 export const MyRoom = Room.extend({
   role: Role,
   unreadCount: z.int(),
+  /** Threads the caller follows (wrote the root or replied) with replies they have not read. */
+  unreadThreads: z.int().nonnegative().optional(),
   lastReadSeq: Seq,
   lastMessage: Message.nullable(),
 });
@@ -70,6 +79,9 @@ export type Participant = z.infer<typeof Participant>;
 
 export const AddParticipantBody = z.object({ userId: Id });
 export const ParticipantParams = z.object({ id: Id, userId: Id });
+
+/** Promote or demote a member (owner only); `owner` is not given this way. */
+export const ChangeRoleBody = z.object({ role: z.enum(['admin', 'member']) });
 
 export const ReadMarkerBody = z.object({
   seq: Seq,

@@ -6,6 +6,7 @@ import type { Caller } from '../auth/sessions.js';
 import { toMessage, toUser } from '../presenters.js';
 import { loadRoomForMember } from '../rooms/access.js';
 import { reactionsOf, withReactions } from './reactions-of.js';
+import { actorsOf, inRoomTimeline, memberDetail } from './timeline.js';
 
 /**
  * A page of a room's messages in ascending seq: the newest page by default, older ones with
@@ -19,7 +20,7 @@ export async function listMessages(
 ): Promise<MessagePage> {
   await loadRoomForMember(ctx.db, caller.userId, roomId);
   const forward = query.after !== undefined;
-  const where = [eq(messages.roomId, roomId)];
+  const where = [eq(messages.roomId, roomId), inRoomTimeline];
   if (query.before !== undefined) where.push(lt(messages.seq, query.before));
   if (query.after !== undefined) where.push(gt(messages.seq, query.after));
   const rows = await ctx.db
@@ -59,12 +60,22 @@ export async function eventsAfter(
     .where(and(eq(roomEvents.roomId, roomId), gt(roomEvents.seq, afterSeq)))
     .orderBy(asc(roomEvents.seq))
     .limit(limit);
+  const actors = await actorsOf(
+    ctx,
+    rows.map((r) => r.event),
+  );
   const frames: RoomEventFrame[] = [];
   for (const { event, message, subject } of rows) {
     // Events are never deleted on their own (messages are soft-deleted), so every seq has its row.
     if (!subject) throw new Error(`event ${roomId}#${event.seq} lost its user`);
-    if (event.type === 'member.joined' || event.type === 'member.left') {
-      frames.push({ type: event.type, roomId, seq: event.seq, user: toUser(subject) });
+    if (event.type === 'member.joined' || event.type === 'member.left' || event.type === 'member.updated') {
+      frames.push({
+        type: event.type,
+        roomId,
+        seq: event.seq,
+        user: toUser(subject),
+        ...memberDetail(event, actors),
+      });
     } else if (event.type === 'reaction.added' || event.type === 'reaction.removed') {
       if (!event.messageId || !event.emoji) throw new Error(`event ${roomId}#${event.seq} lost its reaction`);
       frames.push({

@@ -17,6 +17,8 @@ type UserRow = typeof users.$inferSelect;
 
 /** A message of the batch appeared between the lookup and the insert: the batch goes one by one. */
 class InsertRaced extends Error {}
+/** The room is a DM, whose every message notifies its members: the batch goes one by one. */
+class NotifiesMembers extends Error {}
 
 const keyOf = (senderId: string, clientMsgId: string | null | undefined) =>
   `${senderId}:${clientMsgId ?? ''}`;
@@ -60,7 +62,7 @@ export async function sendMessageBatch(
 ): Promise<BatchOutcome[]> {
   if (inputs.length === 0) return [];
   const plain = inputs.every(
-    (i) => i.roomId === roomId && i.clientMsgId && parseMentions(i.body).length === 0,
+    (i) => i.roomId === roomId && i.clientMsgId && !i.threadId && parseMentions(i.body).length === 0,
   );
   if (!plain) return oneByOne(ctx, inputs);
 
@@ -71,6 +73,7 @@ export async function sendMessageBatch(
     written = await ctx.db.transaction(async (tx): Promise<Written> => {
       // The room's row lock first: membership, retries and seqs are all decided under it.
       const room = await lockRoom(tx, roomId);
+      if (room.kind === 'dm') throw new NotifiesMembers();
       const members = await tx
         .select({ user: users })
         .from(roomParticipants)
@@ -149,7 +152,7 @@ export async function sendMessageBatch(
       return { outcomes, senders };
     });
   } catch (error) {
-    if (error instanceof InsertRaced) return oneByOne(ctx, inputs);
+    if (error instanceof InsertRaced || error instanceof NotifiesMembers) return oneByOne(ctx, inputs);
     throw error;
   }
 

@@ -1,6 +1,6 @@
 import { and, eq, inArray, ne, sql } from 'drizzle-orm';
 import { parseMentions } from '@messaging-app/shared';
-import type { Message } from '@messaging-app/shared';
+import type { Message, RoomEventFrame } from '@messaging-app/shared';
 import { messages, roomParticipants, users } from '../../db/schema.js';
 import type { Tx } from '../../db/client.js';
 import { sqlState, uniqueViolation } from '../../db/errors.js';
@@ -13,12 +13,18 @@ import { createNotifications, preview, publishNotifications } from '../notificat
 import type { Addressed } from '../notifications/create.js';
 import { metrics } from '../../metrics/metrics.js';
 import { liveSessions, sessionRevoked } from '../auth/sessions.js';
+import { countReply, followersOf, threadRoot } from '../threads/reply.js';
+import { refuseBlockedDm, rootUpdatedFrame } from '../threads/frames.js';
 
 export interface SendMessageInput {
   userId: string;
   roomId: string;
   body: string;
   clientMsgId?: string | undefined;
+  /** The root message's id: the message is a reply in that thread. */
+  threadId?: string | undefined;
+  /** A reply shown in the room's timeline too. */
+  alsoToRoom?: boolean | undefined;
   /**
    * The sender's session, checked in the send's transaction: a send from a session revoked a
    * moment ago (a logout whose socket close was lost) is refused. Absent for internal callers.
@@ -88,12 +94,15 @@ export async function sendMessage(ctx: AppContext, input: SendMessageInput): Pro
   }
   let mentions: Addressed[] = [];
   let message: Message;
+  let rootFrame: RoomEventFrame | null = null;
   try {
     message = await ctx.db.transaction(async (tx) => {
       // Membership is checked again under the room's row lock, which kicks and leaves take too: a
       // member removed a moment ago may not post, and one removed later gets their member.left after this.
       await lockRoom(tx, input.roomId);
-      await loadRoomForMember(tx, input.userId, input.roomId);
+      const { room } = await loadRoomForMember(tx, input.userId, input.roomId);
+      await refuseBlockedDm(tx, room, input.userId);
+      const root = input.threadId ? await threadRoot(tx, input.roomId, input.threadId) : null;
       if (input.sessionId && !(await liveSessions(tx, [input.sessionId])).has(input.sessionId)) {
         throw sessionRevoked();
       }
@@ -108,11 +117,19 @@ export async function sendMessage(ctx: AppContext, input: SendMessageInput): Pro
           body: input.body,
           clientMsgId: input.clientMsgId,
           seq,
+          threadId: root?.id,
+          alsoToRoom: root ? (input.alsoToRoom ?? false) : false,
         })
         .returning();
       if (!row) throw new Error('message insert returned nothing');
       await recordRoomEvent(tx, { roomId: input.roomId, seq, type: 'message.new', messageId: row.id });
-      const recipients = await mentionedMembers(tx, input.roomId, input.userId, input.body);
+      if (root) {
+        const counted = await countReply(tx, root, row);
+        rootFrame = await rootUpdatedFrame(tx, counted.root, counted.seq);
+      }
+      const followers = await followersOf(tx, input.roomId, input.userId, { dm: room.kind === 'dm', root });
+      const mentioned = await mentionedMembers(tx, input.roomId, input.userId, input.body);
+      const recipients = [...new Set([...mentioned, ...followers])];
       mentions = await createNotifications(
         tx,
         recipients.map((userId) => ({
@@ -135,7 +152,10 @@ export async function sendMessage(ctx: AppContext, input: SendMessageInput): Pro
     throw error;
   }
   metrics.messagesSent.inc();
-  await publishRoomEvents(ctx, [{ type: 'message.new', roomId: message.roomId, seq: message.seq, message }]);
+  await publishRoomEvents(ctx, [
+    { type: 'message.new', roomId: message.roomId, seq: message.seq, message },
+    ...(rootFrame ? [rootFrame] : []),
+  ]);
   await publishNotifications(ctx, mentions);
   return { message, created: true };
 }

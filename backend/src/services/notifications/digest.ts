@@ -43,7 +43,8 @@ function linkOf(publicUrl: string, item: DigestItem): string {
 
 function headline(item: DigestItem): string {
   const who = item.actorName ?? 'Someone';
-  const where = item.roomName ? `#${item.roomName}` : 'a room';
+  // A DM has no name: its notifications come from the conversation itself.
+  const where = item.roomName ? `#${item.roomName}` : 'a direct message';
   if (item.type === 'mention') return `${who} mentioned you in ${where}`;
   return item.invitation ? `${who} invited you to ${where}` : `${who} added you to ${where}`;
 }

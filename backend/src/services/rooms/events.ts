@@ -37,6 +37,9 @@ export interface RoomEventRow {
   userId?: string;
   /** The emoji of a `reaction.*` event. */
   emoji?: string;
+  /** Who changed someone else's membership. */
+  actorId?: string;
+  role?: 'owner' | 'admin' | 'member';
 }
 
 export async function recordRoomEvent(tx: Tx, event: RoomEventRow): Promise<void> {
@@ -48,7 +51,7 @@ export async function appendRoomEvent(
   tx: Tx,
   roomId: string,
   type: RoomEventType,
-  refs: { messageId?: string; userId?: string },
+  refs: Omit<RoomEventRow, 'roomId' | 'seq' | 'type'>,
 ): Promise<number> {
   const seq = await reserveSeq(tx, roomId);
   await recordRoomEvent(tx, { roomId, seq, type, ...refs });

@@ -7,6 +7,8 @@ import type { Caller } from '../auth/sessions.js';
 import { toRoom } from '../presenters.js';
 import { loadRoomForRole, loadRoomForViewer } from './access.js';
 import type { RoomRow } from './access.js';
+import { refusingTakenName } from './name-taken.js';
+import { dmMembersOf } from '../dms/members.js';
 
 async function memberCount(q: Queryable, roomId: string): Promise<number> {
   const [row] = await q
@@ -22,7 +24,10 @@ export async function presentRoom(q: Queryable, room: RoomRow, role: Room['role'
 
 export async function getRoom(ctx: AppContext, caller: Caller, roomId: string): Promise<Room> {
   const { room, membership } = await loadRoomForViewer(ctx.db, caller.userId, roomId);
-  return presentRoom(ctx.db, room, membership?.role ?? null);
+  const presented = await presentRoom(ctx.db, room, membership?.role ?? null);
+  if (room.kind !== 'dm') return presented;
+  const members = await dmMembersOf(ctx.db, [room.id], caller.userId);
+  return { ...presented, dmMembers: members.get(room.id) ?? [] };
 }
 
 /** Owners and admins may rename, describe and change the visibility of a room. */
@@ -37,7 +42,9 @@ export async function updateRoom(
   if (input.name !== undefined) changes.name = input.name;
   if (input.description !== undefined) changes.description = input.description;
   if (input.visibility !== undefined) changes.visibility = input.visibility;
-  const [room] = await ctx.db.update(rooms).set(changes).where(eq(rooms.id, roomId)).returning();
+  const [room] = await refusingTakenName(() =>
+    ctx.db.update(rooms).set(changes).where(eq(rooms.id, roomId)).returning(),
+  );
   if (!room) throw new Error('room vanished during update');
   return presentRoom(ctx.db, room, membership.role);
 }

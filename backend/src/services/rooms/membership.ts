@@ -14,6 +14,7 @@ import { appendRoomEvent, lockRoom } from './events.js';
 import { forgetMembership } from '../../cache/caches.js';
 import { memberEventFrame, publishRoomEvents } from './publish.js';
 import { assertNotBanned } from './ban-check.js';
+import { refuseForDm } from '../dms/guard.js';
 
 export async function presentMembership(ctx: AppContext, row: MembershipRow): Promise<Membership> {
   const [user] = await ctx.db.select().from(users).where(eq(users.id, row.userId)).limit(1);
@@ -32,6 +33,7 @@ export async function addMember(
   tx: Tx,
   roomId: string,
   userId: string,
+  actorId?: string,
 ): Promise<{ row: MembershipRow; seq: number }> {
   const [row] = await tx
     .insert(roomParticipants)
@@ -39,7 +41,7 @@ export async function addMember(
     .onConflictDoNothing()
     .returning();
   if (!row) throw conflict('already a member of this room', 'already_member');
-  const seq = await appendRoomEvent(tx, roomId, 'member.joined', { userId });
+  const seq = await appendRoomEvent(tx, roomId, 'member.joined', actorId ? { userId, actorId } : { userId });
   // Asked under the room row lock the event took, which a ban takes too: no join slips past a ban.
   await assertNotBanned(tx, roomId, userId);
   // A newcomer starts with the history read, so it is not flooded with unread counts.
@@ -85,7 +87,12 @@ export async function joinRoom(ctx: AppContext, caller: Caller, roomId: string):
  * membership. Only the transaction whose delete returned the row appends the event, so concurrent
  * leaves and kicks of one membership record exactly one `member.left`; the others find nothing to end.
  */
-async function endMembership(ctx: AppContext, roomId: string, userId: string): Promise<void> {
+async function endMembership(
+  ctx: AppContext,
+  roomId: string,
+  userId: string,
+  actorId?: string,
+): Promise<void> {
   let heirId: string | undefined;
   const frame = await ctx.db.transaction(async (tx) => {
     await lockRoom(tx, roomId);
@@ -112,8 +119,9 @@ async function endMembership(ctx: AppContext, roomId: string, userId: string): P
           .where(and(eq(roomParticipants.roomId, roomId), eq(roomParticipants.userId, heir.userId)));
       }
     }
-    const seq = await appendRoomEvent(tx, roomId, 'member.left', { userId });
-    return memberEventFrame(tx, 'member.left', roomId, seq, userId);
+    const detail = actorId ? { actorId } : {};
+    const seq = await appendRoomEvent(tx, roomId, 'member.left', { userId, ...detail });
+    return memberEventFrame(tx, 'member.left', roomId, seq, userId, detail);
   });
   // Before answering: the removed member is refused on the very next request, on any instance.
   await forgetMembership(ctx.db, roomId, userId);
@@ -125,7 +133,8 @@ async function endMembership(ctx: AppContext, roomId: string, userId: string): P
 }
 
 export async function leaveRoom(ctx: AppContext, caller: Caller, roomId: string): Promise<void> {
-  await loadRoomForMember(ctx.db, caller.userId, roomId);
+  const { room } = await loadRoomForMember(ctx.db, caller.userId, roomId);
+  refuseForDm(room, 'leaving');
   await endMembership(ctx, roomId, caller.userId);
 }
 
@@ -142,7 +151,7 @@ export async function addParticipant(
   if (!target) throw notFound('user');
   let invites: Addressed[] = [];
   const { row, frame } = await ctx.db.transaction(async (tx) => {
-    const added = await addMember(tx, roomId, userId);
+    const added = await addMember(tx, roomId, userId, caller.userId);
     if (room.visibility === 'private') {
       invites = await createNotifications(tx, [
         {
@@ -154,7 +163,12 @@ export async function addParticipant(
         },
       ]);
     }
-    return { row: added.row, frame: await memberEventFrame(tx, 'member.joined', roomId, added.seq, userId) };
+    return {
+      row: added.row,
+      frame: await memberEventFrame(tx, 'member.joined', roomId, added.seq, userId, {
+        actorId: caller.userId,
+      }),
+    };
   });
   await forgetMembership(ctx.db, roomId, userId);
   await publishRoomEvents(ctx, [frame]);
@@ -172,7 +186,8 @@ export async function removeParticipant(
   roomId: string,
   userId: string,
 ): Promise<void> {
-  const { membership } = await loadRoomForMember(ctx.db, caller.userId, roomId);
+  const { room, membership } = await loadRoomForMember(ctx.db, caller.userId, roomId);
+  refuseForDm(room, 'removing someone');
   if (userId === caller.userId) return endMembership(ctx, roomId, userId);
   const [target] = await ctx.db
     .select()
@@ -184,7 +199,7 @@ export async function removeParticipant(
     (membership.role === 'admin' && target !== undefined && target.role === 'member');
   if (!allowed) throw forbidden('only a room owner or admin may remove members');
   if (!target) throw notFound('member');
-  await endMembership(ctx, roomId, userId);
+  await endMembership(ctx, roomId, userId, caller.userId);
 }
 
 /** The room's members with their online status. */

@@ -1,5 +1,5 @@
 import { eq } from 'drizzle-orm';
-import type { RoomEventFrame } from '@messaging-app/shared';
+import type { Role, RoomEventFrame } from '@messaging-app/shared';
 import { users } from '../../db/schema.js';
 import type { AppContext } from '../context.js';
 import { toUser } from '../presenters.js';
@@ -8,14 +8,25 @@ import type { Queryable } from '../../db/client.js';
 /** Builds the frame of a membership event; the user is read once for every socket. */
 export async function memberEventFrame(
   q: Queryable,
-  type: 'member.joined' | 'member.left',
+  type: 'member.joined' | 'member.left' | 'member.updated',
   roomId: string,
   seq: number,
   userId: string,
+  detail: { actorId?: string; role?: Role } = {},
 ): Promise<RoomEventFrame> {
   const [user] = await q.select().from(users).where(eq(users.id, userId)).limit(1);
   if (!user) throw new Error(`user ${userId} vanished`);
-  return { type, roomId, seq, user: toUser(user) };
+  const [actor] = detail.actorId
+    ? await q.select().from(users).where(eq(users.id, detail.actorId)).limit(1)
+    : [];
+  return {
+    type,
+    roomId,
+    seq,
+    user: toUser(user),
+    ...(actor ? { actor: toUser(actor) } : {}),
+    ...(detail.role ? { role: detail.role } : {}),
+  };
 }
 
 /** Rings the doorbell for committed room events, in seq order. */
