@@ -31,6 +31,7 @@ export function aRoom(overrides: Partial<MyRoom> = {}): MyRoom {
     name: `room-${i}`,
     description: '',
     visibility: 'public',
+    kind: 'room',
     createdAt: new Date().toISOString(),
     lastSeq: 0,
     role: 'member',
