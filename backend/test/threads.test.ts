@@ -1,6 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Message, MessagePage, MyRoom, Notification, ThreadPage } from '@messaging-app/shared';
+import type {
+  Message,
+  MessagePage,
+  MyRoom,
+  Notification,
+  RoomEventFrame,
+  ThreadPage,
+} from '@messaging-app/shared';
 import { buildTestApp, testConfig } from './support/app.js';
 import type { TestApp } from './support/app.js';
 import {
@@ -184,7 +191,9 @@ describe('thread events on the socket', () => {
     const first = await replied(bob, room.id, root.id, 'live reply');
     const news = await live.next((f) => f.type === 'message.new' && f.message.id === first.id);
     expect(news).toMatchObject({ seq: first.seq, message: { threadId: root.id } });
-    const summary = await live.next((f) => f.type === 'message.updated' && f.message.id === root.id);
+    const summary = await live.next<RoomEventFrame>(
+      (f) => f.type === 'message.updated' && f.message.id === root.id,
+    );
     expect(summary).toMatchObject({ seq: first.seq + 1, message: { replyCount: 1 } });
     live.close();
 
@@ -205,8 +214,10 @@ describe('thread events on the socket', () => {
     clients.push(again);
     again.send({ type: 'subscribe', roomId: room.id, afterSeq: summary.seq });
     const subscribed = await again.nextOf('subscribed');
-    const replayed = again.received.filter((f) => f.type === 'message.new' || f.type === 'message.updated');
-    expect(replayed.map((f) => [f.type, 'message' in f ? f.message.body : null])).toEqual([
+    const replayed = again.received.flatMap((f) =>
+      f.type === 'message.new' || f.type === 'message.updated' ? [f] : [],
+    );
+    expect(replayed.map((f) => [f.type, f.message.body])).toEqual([
       ['message.new', 'while you were away'],
       ['message.updated', 'what shall we build?'],
     ]);
