@@ -8,7 +8,7 @@ import { refreshSession } from '../utils/api';
 import { session } from '../utils/session';
 import { useAuth } from '../features/auth/hooks/useAuth';
 import { fetchRooms, roomsKey } from '../features/rooms/api/rooms';
-import { fetchMessagesAfter } from '../features/messages/api/messages';
+import { fetchMessagesAfter, messagesKey } from '../features/messages/api/messages';
 import { applyFrame } from './socketCache';
 
 const SocketContext = createContext<SocketClient | null>(null);
@@ -45,7 +45,12 @@ export function SocketProvider({
       getToken: () => session.get()?.accessToken ?? null,
       refreshToken: refreshSession,
       onSessionEnded: () => session.set(null),
-      fillGap: missedEvents,
+      fillGap: (roomId, afterSeq) => {
+        // The history endpoint has the missed messages, not the edits, deletes and reactions among
+        // the missed events: the loaded pages are read again for those.
+        void queryClient.invalidateQueries({ queryKey: messagesKey(roomId) });
+        return missedEvents(roomId, afterSeq);
+      },
       createSocket,
     });
     const offFrame = socket.onFrame((frame) => applyFrame(queryClient, frame, userId.current));

@@ -10,13 +10,15 @@ interface Props {
   /** Hands the message to the outbox; a rejection puts the text back. */
   onSend(body: string): Promise<void>;
   onTyping(): void;
+  /** ↑ in an empty composer: edit the user's last message; false when there is none. */
+  onEditLast?(): boolean;
 }
 
 /**
  * Enter sends, Shift+Enter breaks the line; the draft clears as soon as the message is handed over,
  * and until then is kept for this room.
  */
-export function Composer({ roomName, draftKey, onSend, onTyping }: Props) {
+export function Composer({ roomName, draftKey, onSend, onTyping, onEditLast }: Props) {
   const [draft, setDraft] = useDraft(draftKey);
   const input = useRef<HTMLTextAreaElement>(null);
 
@@ -37,6 +39,10 @@ export function Composer({ roomName, draftKey, onSend, onTyping }: Props) {
   }
 
   function onKeyDown(event: KeyboardEvent<HTMLTextAreaElement>) {
+    if (event.key === 'ArrowUp' && draft === '' && onEditLast?.()) {
+      event.preventDefault();
+      return;
+    }
     // While an IME composes, Enter confirms the composition rather than sending.
     if (event.key === 'Enter' && !event.shiftKey && !event.nativeEvent.isComposing) {
       event.preventDefault();

@@ -2,6 +2,7 @@ import type { Message } from '@messaging-app/shared';
 import { Avatar } from '../../../components/Avatar';
 import { formatTime } from '../../../utils/format';
 import { MessageBody } from './MessageBody';
+import { MessageContent } from './MessageContent';
 import type { PendingMessage } from '../api/cache';
 
 interface Props {
@@ -34,14 +35,9 @@ export function MessageItem({ message, grouped, highlighted, myUsername }: Props
           <div className="message-meta">
             <span className="message-sender">{message.sender.displayName}</span>
             <time dateTime={message.createdAt}>{formatTime(message.createdAt)}</time>
-            {message.editedAt && !message.deletedAt && <span className="muted small">(edited)</span>}
           </div>
         )}
-        {message.deletedAt ? (
-          <p className="message-body deleted">This message was deleted.</p>
-        ) : (
-          <MessageBody body={message.body} myUsername={myUsername} />
-        )}
+        <MessageContent message={message} myUsername={myUsername} />
       </div>
     </li>
   );

@@ -15,6 +15,9 @@ import { draftKey } from '../../messages/hooks/useDraft';
 import { useSocketStatus } from '../../../hooks/useWebSocket';
 import { fetchRoom, leftRoomsKey, roomKey } from '../api/rooms';
 import { useRooms } from '../hooks/useRooms';
+import { useParticipants } from '../hooks/useParticipants';
+import { MessageActionsContext } from '../../messages/components/MessageActionsContext';
+import type { MessageActions } from '../../messages/components/MessageActionsContext';
 import { RoomHeader } from './RoomHeader';
 import { JoinRoomPrompt } from './JoinRoomPrompt';
 
@@ -30,6 +33,7 @@ function RoomChat({ room, highlightId }: { room: MyRoom; highlightId: string | n
   const messages = useMemo(() => history.data?.pages.flatMap((page) => page.messages) ?? [], [history.data]);
   const dividerSeq = useNewDivider(room, messages, atBottom, user?.id);
   useMarkRead(room.id, messages.at(-1)?.seq, atBottom, room.lastReadSeq);
+  const actions = useRoomMessageActions(room, user?.id);
   const { fetchPreviousPage, isFetchingPreviousPage } = history;
   const loadOlder = useCallback(() => {
     if (!isFetchingPreviousPage) void fetchPreviousPage();
@@ -50,21 +54,23 @@ function RoomChat({ room, highlightId }: { room: MyRoom; highlightId: string | n
           Could not load messages.
         </p>
       ) : (
-        <MessageList
-          roomName={room.name}
-          messages={messages}
-          pending={pending}
-          readSeq={dividerSeq}
-          me={user}
-          hasOlder={history.hasPreviousPage}
-          loadingOlder={isFetchingPreviousPage}
-          onLoadOlder={loadOlder}
-          onRetry={(p) => void retry(p)}
-          onDiscard={(p) => void discard(p)}
-          offline={offline}
-          onAtBottomChange={setAtBottom}
-          highlightId={highlightId}
-        />
+        <MessageActionsContext.Provider value={actions}>
+          <MessageList
+            roomName={room.name}
+            messages={messages}
+            pending={pending}
+            readSeq={dividerSeq}
+            me={user}
+            hasOlder={history.hasPreviousPage}
+            loadingOlder={isFetchingPreviousPage}
+            onLoadOlder={loadOlder}
+            onRetry={(p) => void retry(p)}
+            onDiscard={(p) => void discard(p)}
+            offline={offline}
+            onAtBottomChange={setAtBottom}
+            highlightId={highlightId}
+          />
+        </MessageActionsContext.Provider>
       )}
       <TypingIndicator users={typingUsers} />
       <Composer
@@ -75,9 +81,32 @@ function RoomChat({ room, highlightId }: { room: MyRoom; highlightId: string | n
           return send(body);
         }}
         onTyping={sendTyping.typing}
+        onEditLast={() => {
+          // ↑ in an empty composer edits my newest message still on screen, as in Slack.
+          const last = messages.findLast((m) => m.sender.id === user?.id && !m.deletedAt);
+          if (last) actions.setEditingId(last.id);
+          return last !== undefined;
+        }}
       />
     </>
   );
+}
+
+/** Who may do what to the room's messages, and which one is being edited. */
+function useRoomMessageActions(room: MyRoom, myUserId: string | undefined): MessageActions {
+  const [editingId, setEditingId] = useState<string | null>(null);
+  const participants = useParticipants(room.id);
+  return useMemo(() => {
+    const names = new Map(participants.data?.participants.map((p) => [p.user.id, p.user.displayName]));
+    return {
+      roomId: room.id,
+      myUserId,
+      canModerate: room.role === 'owner' || room.role === 'admin',
+      editingId,
+      setEditingId,
+      nameOf: (userId: string) => names.get(userId) ?? 'someone',
+    };
+  }, [room.id, room.role, myUserId, editingId, participants.data]);
 }
 
 /** Rooms this tab saw the user leave: their view fetches nothing more. */
