@@ -1,18 +1,31 @@
+import { lazy, Suspense } from 'react';
 import { Navigate, Outlet, Route, Routes, useLocation } from 'react-router';
 import { useAuth } from './features/auth/hooks/useAuth';
 import { Login } from './features/auth/components/Login';
 import { Register } from './features/auth/components/Register';
-import { Room } from './features/rooms/components/Room';
-import { NotificationList } from './features/notifications/components/NotificationList';
-import { Profile } from './features/profile/components/Profile';
-import { AppShell, Home, NotFound } from './components/AppShell';
+
+// The signed-in app (rooms, messages, Markdown, notifications, profile) is one chunk of its own, loaded
+// once: the sign-in page, the first thing a person sees, loads without it.
+const signedIn = () => import('./signed-in');
+type SignedIn = Awaited<ReturnType<typeof signedIn>>;
+const part = (name: keyof SignedIn) => lazy(() => signedIn().then((module) => ({ default: module[name] })));
+const AppShell = part('AppShell');
+const Home = part('Home');
+const NotFound = part('NotFound');
+const Room = part('Room');
+const NotificationList = part('NotificationList');
+const Profile = part('Profile');
 
 function RequireAuth() {
   const { signedIn } = useAuth();
   const location = useLocation();
   if (!signedIn)
     return <Navigate to="/login" replace state={{ from: location.pathname + location.search }} />;
-  return <Outlet />;
+  return (
+    <Suspense fallback={<p className="loading-app">Loading…</p>}>
+      <Outlet />
+    </Suspense>
+  );
 }
 
 function GuestOnly() {

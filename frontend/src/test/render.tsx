@@ -2,6 +2,8 @@ import { render } from '@testing-library/react';
 import { MemoryRouter } from 'react-router';
 import type { Profile } from '@messaging-app/shared';
 import { App } from '../App';
+// Loaded with the test, so that App's lazy signed-in chunk resolves at once instead of mid-assertion.
+import '../signed-in';
 import { Providers, createQueryClient } from '../Providers';
 import { session } from '../utils/session';
 import { fakeApi } from './fakeApi';
