@@ -6,8 +6,9 @@
  *
  * `npm run drill:outage [-- --outage 8 --out /tmp/outage-drill]` from the repository root, after
  * `npm run build` (the instances serve `frontend/dist`). Prints what it did and saw, writes
- * screenshots to `--out`, and exits 1 if a process died, a message was lost or stored twice, or a
- * person's screen does not end with every message exactly once.
+ * screenshots to `--out`, and exits 1 if a process died, a message was lost or stored twice, a
+ * person's screen does not end with every message exactly once, or a mention of the third member,
+ * who stays offline, is not mailed (through a real SMTP server) exactly once.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
@@ -21,6 +22,7 @@ import { TcpProxy } from '../test/support/tcp-proxy.js';
 import { services } from '../test/support/services.js';
 import { withDatabase } from '../test/support/database-url.js';
 import { spawnBackend } from '../test/support/worker-process.js';
+import { startSmtpSink } from '../test/support/smtp-sink.js';
 import type { WorkerProcess } from '../test/support/worker-process.js';
 
 const { values: args } = parseArgs({
@@ -76,6 +78,7 @@ async function main() {
   const id = `${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
   const database = `drill_${id}`;
   await admin((c) => c.query(`create database ${database}`));
+  const sink = await startSmtpSink();
   const proxies = {
     postgres: await TcpProxy.inFrontOf(withDatabase(services.postgres, database), 5432),
     redis: await TcpProxy.inFrontOf(services.redis, 6379),
@@ -93,6 +96,7 @@ async function main() {
     FRONTEND_DIST: resolve(dirname(fileURLToPath(import.meta.url)), '../../frontend/dist'),
     HOST: '127.0.0.1',
     EMAIL_DELAY: '1',
+    SMTP_URL: sink.url,
     RATE_LIMIT_REGISTER_PER_IP_PER_HOUR: '100',
   };
   const migrate = spawnBackend('migrate', env);
@@ -151,14 +155,35 @@ async function main() {
     await browse.getByLabel('Search public rooms').fill(room);
     await browse.getByRole('button', { name: `Join ${room}` }).click();
     await bob.page.getByRole('heading', { name: room }).waitFor(timeout);
-    say(`${ann.name} (instance 1) and ${bob.name} (instance 2) are in #${room}`);
+    // Cyd is a member who never opens the app: every message of Ann's mentions her, so each must
+    // reach her by email exactly once (a digest gathers several).
+    const cyd = `cyd_${id}`;
+    const registered = (await (
+      await fetch(`${urls[0]}/api/auth/register`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          username: cyd,
+          email: `${cyd}@example.test`,
+          password: 'correct horse battery',
+        }),
+      })
+    ).json()) as { accessToken: string };
+    const roomId = new URL(ann.page.url()).pathname.split('/').at(-1) ?? '';
+    const joined = await fetch(`${urls[0]}/api/rooms/${roomId}/join`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${registered.accessToken}`, 'content-type': 'application/json' },
+      body: '{}',
+    });
+    if (!joined.ok) throw new Error(`cyd could not join: ${joined.status}`);
+    say(`${ann.name} (instance 1) and ${bob.name} (instance 2) are in #${room}; ${cyd} is a member, offline`);
 
     // Both type without pause, one message every 400 ms each, for the whole drill.
     let typing = true;
     const typists = people.map(async (person) => {
       const box = person.page.getByRole('textbox', { name: /^Message #/ });
       for (let n = 1; typing; n += 1) {
-        const text = `${person.name.slice(0, 3)} says ${n}`;
+        const text = `${person.name.slice(0, 3)} says ${n}${person === ann ? ` for @${cyd}` : ''}`;
         await box.fill(text);
         await box.press('Enter');
         person.sent.push(text);
@@ -203,16 +228,22 @@ async function main() {
     say(`typing stopped: ${everything.length} messages typed; waiting for both screens to show all of them`);
 
     const catchUp = Date.now();
+    let slowest = { ms: 0, who: '', text: '' };
     for (const person of people) {
       for (const text of everything) {
+        const waitStart = Date.now();
         await log(person.page)
           .getByText(text, { exact: true })
           .first()
           .waitFor({ timeout: 60_000 })
           .catch(() => failures.push(`${person.name} never saw "${text}"`));
+        if (Date.now() - waitStart > slowest.ms)
+          slowest = { ms: Date.now() - waitStart, who: person.name, text };
       }
     }
-    say(`both screens caught up ${((Date.now() - catchUp) / 1000).toFixed(1)} s after typing stopped`);
+    say(
+      `both screens caught up ${((Date.now() - catchUp) / 1000).toFixed(1)} s after typing stopped; the longest wait: ${slowest.ms} ms, ${slowest.who} for "${slowest.text}"`,
+    );
     for (const person of people) {
       await person.page.screenshot({ path: join(out, `after-${person.name.slice(0, 3)}.png`) });
       await person.page.reload();
@@ -248,6 +279,20 @@ async function main() {
     );
     if (lost.length > 0) failures.push(`lost: ${lost.join(', ')}`);
     if (doubled.length > 0) failures.push(`stored twice: ${doubled.map(([t]) => t).join(', ')}`);
+
+    const mentions = ann.sent.length;
+    const emailStart = Date.now();
+    await sink
+      .waitFor((mails) => ann.sent.every((t) => mails.some((m) => m.text.includes(t))), 90_000)
+      .catch(() => undefined);
+    const copies = ann.sent.map((t) => sink.mails.filter((m) => m.text.includes(t)).length);
+    const unmailed = ann.sent.filter((_, i) => copies[i] === 0);
+    const mailedTwice = ann.sent.filter((_, i) => (copies[i] ?? 0) > 1);
+    say(
+      `email: ${mentions} mentions of ${cyd} in ${sink.mails.length} digests, ${unmailed.length} never mailed, ${mailedTwice.length} mailed twice (${((Date.now() - emailStart) / 1000).toFixed(1)} s after the check began)`,
+    );
+    if (unmailed.length > 0) failures.push(`never mailed: ${unmailed.join(', ')}`);
+    if (mailedTwice.length > 0) failures.push(`mailed twice: ${mailedTwice.join(', ')}`);
     for (const [name, proc] of Object.entries(processes))
       if (proc.child.exitCode !== null || proc.child.signalCode !== null)
         failures.push(`${name} exited: ${proc.output().slice(-2000)}`);
@@ -256,6 +301,7 @@ async function main() {
     await Promise.all(Object.values(processes).map((p) => p.stop('SIGTERM')));
     await Promise.all(Object.values(proxies).map((p) => p.proxy.close()));
     await admin((c) => c.query(`drop database if exists ${database} with (force)`));
+    await sink.close();
   }
   if (failures.length > 0) {
     console.log(`\nFAILED:\n- ${failures.join('\n- ')}`);
