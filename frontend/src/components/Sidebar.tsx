@@ -5,6 +5,8 @@ import { RoomList } from '../features/rooms/components/RoomList';
 import { CreateRoomDialog } from '../features/rooms/components/CreateRoomDialog';
 import { DiscoverRoomsDialog } from '../features/rooms/components/DiscoverRoomsDialog';
 import { useNotifications } from '../features/notifications/hooks/useNotifications';
+import { DirectMessages } from '../features/dms/components/DirectMessages';
+import { NewDmDialog } from '../features/dms/components/NewDmDialog';
 import { Avatar } from './Avatar';
 import { Icon } from './Icon';
 import { UnreadBadge, withUnread } from './UnreadBadge';
@@ -14,7 +16,7 @@ export function Sidebar() {
   const { user, signOut } = useAuth();
   const notifications = useNotifications();
   const unread = notifications.data?.unreadCount ?? 0;
-  const [dialog, setDialog] = useState<'create' | 'discover' | null>(null);
+  const [dialog, setDialog] = useState<'create' | 'discover' | 'dm' | null>(null);
 
   return (
     <nav className="sidebar" aria-label="Main">
@@ -46,6 +48,18 @@ export function Sidebar() {
       <button type="button" className="sidebar-item browse" onClick={() => setDialog('discover')}>
         <Icon name="search" /> Browse rooms
       </button>
+      <div className="sidebar-section">
+        <h2>Direct messages</h2>
+        <button
+          type="button"
+          className="icon-button"
+          aria-label="New direct message"
+          onClick={() => setDialog('dm')}
+        >
+          +
+        </button>
+      </div>
+      <DirectMessages myUserId={user?.id} />
       <div className="sidebar-footer">
         {user && (
           <NavLink to="/profile" className="me" aria-label={`Profile: ${user.displayName}`}>
@@ -59,6 +73,7 @@ export function Sidebar() {
       </div>
       {dialog === 'create' && <CreateRoomDialog onClose={() => setDialog(null)} />}
       {dialog === 'discover' && <DiscoverRoomsDialog onClose={() => setDialog(null)} />}
+      {dialog === 'dm' && <NewDmDialog myUserId={user?.id} onClose={() => setDialog(null)} />}
     </nav>
   );
 }

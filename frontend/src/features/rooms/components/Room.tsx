@@ -19,6 +19,7 @@ import { useParticipants } from '../hooks/useParticipants';
 import { MessageActionsContext } from '../../messages/components/MessageActionsContext';
 import type { MessageActions } from '../../messages/components/MessageActionsContext';
 import { RoomHeader } from './RoomHeader';
+import { roomTitle } from '../roomTitle';
 import { JoinRoomPrompt } from './JoinRoomPrompt';
 
 function RoomChat({ room, highlightId }: { room: MyRoom; highlightId: string | null }) {
@@ -56,7 +57,7 @@ function RoomChat({ room, highlightId }: { room: MyRoom; highlightId: string | n
       ) : (
         <MessageActionsContext.Provider value={actions}>
           <MessageList
-            roomName={room.name}
+            roomName={roomTitle(room)}
             messages={messages}
             pending={pending}
             readSeq={dividerSeq}
@@ -74,7 +75,7 @@ function RoomChat({ room, highlightId }: { room: MyRoom; highlightId: string | n
       )}
       <TypingIndicator users={typingUsers} />
       <Composer
-        roomName={room.name}
+        roomName={roomTitle(room)}
         draftKey={user ? draftKey(user.id, room.id) : null}
         onSend={(body) => {
           sendTyping.sent();
@@ -149,7 +150,7 @@ function RoomView({ roomId, highlightId }: { roomId: string; highlightId: string
     );
   }
   return (
-    <section className="room" aria-label={`#${room.name}`}>
+    <section className="room" aria-label={room.kind === 'dm' ? roomTitle(room) : `#${room.name}`}>
       <RoomHeader room={room} member={mine !== undefined} />
       {mine ? <RoomChat room={mine} highlightId={highlightId} /> : <JoinRoomPrompt room={room} />}
     </section>

@@ -17,6 +17,8 @@ export function RoomActions({
   const myRole = participants.find((p) => p.user.id === myUserId)?.role;
   const canAdd = myRole === 'owner' || myRole === 'admin';
   const close = () => setOpen(null);
+  // A DM's people are fixed: nobody is added and nobody leaves.
+  if (room.kind === 'dm') return null;
 
   return (
     <div className="room-actions">

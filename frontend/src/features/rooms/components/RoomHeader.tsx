@@ -7,6 +7,7 @@ import { useSocketStatus } from '../../../hooks/useWebSocket';
 import { useParticipants } from '../hooks/useParticipants';
 import { RoomActions } from './RoomActions';
 import { MemberList } from './MemberList';
+import { roomTitle } from '../roomTitle';
 
 /** The room's name and topic, and its members with who is online. */
 export function RoomHeader({ room, member }: { room: Room; member: boolean }) {
@@ -48,8 +49,8 @@ export function RoomHeader({ room, member }: { room: Room; member: boolean }) {
       </Link>
       <div className="room-title">
         <h1>
-          <Icon name={room.visibility === 'private' ? 'lock' : 'hash'} size={18} />
-          {room.name}
+          {room.kind !== 'dm' && <Icon name={room.visibility === 'private' ? 'lock' : 'hash'} size={18} />}
+          {roomTitle(room)}
         </h1>
         {room.description && <p className="room-topic">{room.description}</p>}
       </div>

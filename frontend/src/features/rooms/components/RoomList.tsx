@@ -23,6 +23,12 @@ function RoomLink({ room }: { room: MyRoom }) {
   );
 }
 
+const collator = new Intl.Collator(undefined, { sensitivity: 'base', numeric: true });
+
+/** Rooms (not DMs) in alphabetical order: a sidebar that does not reshuffle on every message. */
+export const sortedRooms = (rooms: MyRoom[]) =>
+  rooms.filter((room) => room.kind !== 'dm').sort((a, b) => collator.compare(a.name, b.name));
+
 /** The sidebar list of my rooms, each with its unread badge. */
 export function RoomList() {
   const rooms = useRooms();
@@ -33,11 +39,11 @@ export function RoomList() {
         Could not load your rooms.
       </p>
     );
-  if (rooms.data.rooms.length === 0)
-    return <p className="sidebar-note">No rooms yet: create one or browse.</p>;
+  const list = sortedRooms(rooms.data.rooms);
+  if (list.length === 0) return <p className="sidebar-note">No rooms yet: create one or browse.</p>;
   return (
     <ul className="room-list" aria-label="Rooms">
-      {rooms.data.rooms.map((room) => (
+      {list.map((room) => (
         <RoomLink key={room.id} room={room} />
       ))}
     </ul>
