@@ -15,6 +15,7 @@ const NotFound = part('NotFound');
 const Room = part('Room');
 const NotificationList = part('NotificationList');
 const Profile = part('Profile');
+const ConfirmEmail = part('ConfirmEmail');
 
 function RequireAuth() {
   const { signedIn } = useAuth();
@@ -50,6 +51,7 @@ export function App() {
           <Route path="/rooms/:roomId" element={<Room />} />
           <Route path="/notifications" element={<NotificationList />} />
           <Route path="/profile" element={<Profile />} />
+          <Route path="/profile/confirm-email" element={<ConfirmEmail />} />
           <Route path="*" element={<NotFound />} />
         </Route>
       </Route>

@@ -3,3 +3,4 @@ export { AppShell, Home, NotFound } from './components/AppShell';
 export { Room } from './features/rooms/components/Room';
 export { NotificationList } from './features/notifications/components/NotificationList';
 export { Profile } from './features/profile/components/Profile';
+export { ConfirmEmail } from './features/profile/components/ConfirmEmail';

@@ -368,6 +368,27 @@ export const threadReads = pgTable(
   ],
 );
 
+/**
+ * An email change waiting for its link to be followed: at most one per user, the link's token stored
+ * only as a SHA-256 hash, deleted when used or replaced. Rows are written only for addresses no other
+ * account has (a taken address gets a mail saying so, and no row).
+ */
+export const emailChanges = pgTable(
+  'email_changes',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    userId: userOwned('user_id'),
+    newEmail: text('new_email').notNull(),
+    tokenHash: text('token_hash').notNull(),
+    expiresAt: instant('expires_at').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex('email_changes_user_key').on(t.userId),
+    uniqueIndex('email_changes_token_hash_key').on(t.tokenHash),
+  ],
+);
+
 /** Side effects waiting to be published to the broker after their transaction committed. */
 export const outbox = pgTable(
   'outbox',
@@ -403,5 +424,6 @@ export const schema = {
   messageEdits,
   messageReactions,
   threadReads,
+  emailChanges,
   outbox,
 };

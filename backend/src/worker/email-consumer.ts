@@ -12,6 +12,17 @@ import { recordEmailFailure } from '../services/notifications/email-failure.js';
 /** What the outbox row of a notification carries to the worker. */
 export const EmailJob = z.object({ notificationId: z.uuid(), userId: z.uuid() });
 
+/** What the outbox row of an account mail (an email change's link or notice) carries: the mail itself. */
+export const AccountMailJob = z.object({
+  mail: z.object({
+    to: z.string(),
+    subject: z.string(),
+    text: z.string(),
+    html: z.string(),
+    messageId: z.string().optional(),
+  }),
+});
+
 /** What became of one delivery of a job: for metrics, logs and tests. */
 export type JobReport =
   | { payload: Record<string, unknown>; attempt: number; outcome: DigestOutcome }
@@ -49,6 +60,23 @@ export function consumeEmailJobs(
   options: EmailConsumerOptions = {},
 ): JobConsumer {
   return queue.consume(async (job) => {
+    const account = AccountMailJob.safeParse(job.payload);
+    if (account.success) {
+      try {
+        await mailer.send(account.data.mail);
+        metrics.emailJobs.inc({ outcome: 'sent' });
+      } catch (error) {
+        const last = job.attempt >= queue.retry.maxAttempts;
+        metrics.emailJobs.inc({ outcome: last ? 'dead_lettered' : 'failed' });
+        // The address stays out of the log: only the subject says which mail it was.
+        log.warn(
+          { err: error, subject: account.data.mail.subject, attempt: job.attempt },
+          'account mail failed',
+        );
+        throw error;
+      }
+      return;
+    }
     const parsed = EmailJob.safeParse(job.payload);
     if (!parsed.success) {
       // A retry cannot make it readable: say so, and let it go to the dead letters.

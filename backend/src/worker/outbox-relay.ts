@@ -1,9 +1,10 @@
-import { and, asc, eq, inArray, isNull, lte, sql } from 'drizzle-orm';
+import { and, asc, inArray, isNull, lte, sql } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import type { Db } from '../db/client.js';
 import { outbox } from '../db/schema.js';
 import type { JobQueue } from '../queue/job-queue.js';
 import { emailTopic } from '../services/notifications/create.js';
+import { accountMailTopic } from '../services/users/email-change.js';
 import { onOutboxDoorbell } from '../services/notifications/outbox-doorbell.js';
 
 export interface OutboxRelayOptions {
@@ -41,7 +42,13 @@ async function relayBatch(
     const rows = await tx
       .select()
       .from(outbox)
-      .where(and(eq(outbox.topic, emailTopic), isNull(outbox.sentAt), lte(outbox.availableAt, sql`now()`)))
+      .where(
+        and(
+          inArray(outbox.topic, [emailTopic, accountMailTopic]),
+          isNull(outbox.sentAt),
+          lte(outbox.availableAt, sql`now()`),
+        ),
+      )
       .orderBy(asc(outbox.id))
       .limit(options.batchSize)
       .for('update', { skipLocked: true });
@@ -49,7 +56,10 @@ async function relayBatch(
     const now = Date.now();
     const results = await Promise.allSettled(
       rows.map((row) =>
-        queue.publish(row.payload, { delayMs: row.createdAt.getTime() + options.emailDelayMs - now }),
+        queue.publish(row.payload, {
+          // A notification waits EMAIL_DELAY for its reader; an account mail goes at once.
+          delayMs: row.topic === emailTopic ? row.createdAt.getTime() + options.emailDelayMs - now : 0,
+        }),
       ),
     );
     const sent = rows.filter((_, i) => results[i]?.status === 'fulfilled').map((r) => r.id);

@@ -9,6 +9,7 @@ import type { TestApp } from '../support/app.js';
 import { addMember, createRoom, postMessage, registerUser, uniqueName } from '../support/factories.js';
 import type { TestUser } from '../support/factories.js';
 import { WsClient, wsUrl } from '../support/ws-client.js';
+import { queuedLinkToken } from '../support/mail-links.js';
 import { buildWorld } from './world.js';
 import type { World } from './world.js';
 import { arbitraryOf, malformedOf } from './zod-arbitrary.js';
@@ -61,7 +62,7 @@ type Actor = 'owner' | 'member' | 'outsider' | 'disposable' | 'none' | 'garbage'
  * Operations that end or change the acting account (its session, its password): the fuzzer runs them as
  * a disposable account, replaced once they succeed, so the world's actors stay signed in.
  */
-const selfDestructive = new Set<EndpointName>(['logout', 'refresh', 'updateProfile']);
+const selfDestructive = new Set<EndpointName>(['logout', 'refresh', 'updateProfile', 'confirmEmailChange']);
 /** Operations that may take the world's rooms or memberships away: after a success the world is checked. */
 const worldDestructive = new Set<EndpointName>([
   'deleteRoom',
@@ -323,6 +324,17 @@ async function sensible(name: EndpointName): Promise<Request> {
         url: `/api/users/${world.attackers.outsider.user.id}/block`,
         token: as(self),
       };
+    case 'confirmEmailChange': {
+      const address = `${uniqueName('moved')}@example.test`;
+      await app.server.inject({
+        method: 'PATCH',
+        url: '/api/profile',
+        headers: self.headers,
+        payload: { email: address, currentPassword: self.password },
+      });
+      const token = await queuedLinkToken(app.ctx.db, address);
+      return { method: 'POST', url: '/api/users/me/email/confirm', token: as(self), body: { token } };
+    }
     case 'healthz':
       return { method: 'GET', url: '/healthz' };
     case 'readyz':

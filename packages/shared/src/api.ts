@@ -1,7 +1,14 @@
 import { z } from 'zod';
 import { IdParams, Problem } from './common.js';
 import { AuthResponse, LoginBody, LogoutBody, RefreshBody, RegisterBody } from './auth.js';
-import { Profile, UpdateProfileBody, User, UserSearchQuery, UserSearchResult } from './users.js';
+import {
+  ConfirmEmailChangeBody,
+  Profile,
+  UpdateProfileBody,
+  User,
+  UserSearchQuery,
+  UserSearchResult,
+} from './users.js';
 import {
   AddParticipantBody,
   CreateRoomBody,
@@ -94,10 +101,20 @@ export const api = define({
   updateProfile: {
     method: 'PATCH',
     path: '/api/profile',
-    summary: 'Change display name, email, password or notification preferences',
+    summary:
+      'Change display name, password or notification preferences; a new email only mails a link to it (the answer keeps the old one)',
     tag: 'users',
     auth: true,
     body: UpdateProfileBody,
+    responses: { 200: Profile },
+  },
+  confirmEmailChange: {
+    method: 'POST',
+    path: '/api/users/me/email/confirm',
+    summary: "Follow the link of an email change: the caller's email becomes the new one, other sessions end",
+    tag: 'users',
+    auth: true,
+    body: ConfirmEmailChangeBody,
     responses: { 200: Profile },
   },
   searchUsers: {

@@ -80,3 +80,7 @@ export const UpdateProfileBody = z
     message: 'Enter your current password to change your email.',
   });
 export type UpdateProfileBody = z.infer<typeof UpdateProfileBody>;
+
+/** `POST /api/users/me/email/confirm`: the token of the link mailed to the new address. */
+export const ConfirmEmailChangeBody = z.object({ token: z.string().min(1).max(200) });
+export type ConfirmEmailChangeBody = z.infer<typeof ConfirmEmailChangeBody>;

@@ -1,14 +1,14 @@
 import { and, eq, ne, isNull } from 'drizzle-orm';
 import type { Profile, UpdateProfileBody, User } from '@messaging-app/shared';
 import { sessions, users } from '../../db/schema.js';
-import { sqlState, uniqueViolation } from '../../db/errors.js';
 import type { AppContext } from '../context.js';
-import { invalidField, notFound, takenField } from '../errors.js';
+import { invalidField, notFound } from '../errors.js';
 import { toProfile, toUser } from '../presenters.js';
 import { hashPasswordFor, verifyAsLogin } from '../auth/password-check.js';
 import type { Requester } from '../auth/password-check.js';
 import { passwordProblem } from '../auth/password-policy.js';
 import { looksLikeARoommate } from './look-alike.js';
+import { requestEmailChange } from './email-change.js';
 import type { Caller } from '../auth/sessions.js';
 import { revokeSession } from '../auth/sessions.js';
 import { cachesOf, forgetProfile } from '../../cache/caches.js';
@@ -33,7 +33,8 @@ export async function getUser(ctx: AppContext, id: string): Promise<User> {
 /**
  * Changes the caller's profile. Email and password changes need the current password, checked as a
  * login (the account's budget, the fair argon2 queue); a new password must pass the policy and ends
- * every other session of the user.
+ * every other session of the user. A new email only starts a change (`requestEmailChange`): the
+ * answer shows the old one until the link sent to the new address is followed.
  */
 export async function updateProfile(
   ctx: AppContext,
@@ -67,7 +68,6 @@ export async function updateProfile(
   }
   const changes: Partial<typeof users.$inferInsert> = { updatedAt: new Date() };
   if (input.displayName !== undefined) changes.displayName = input.displayName;
-  if (input.email !== undefined) changes.email = input.email;
   if (input.notificationPrefs !== undefined) changes.notificationPrefs = input.notificationPrefs;
   if (input.password !== undefined) {
     changes.passwordHash = await hashPasswordFor(
@@ -76,15 +76,9 @@ export async function updateProfile(
       input.password,
     );
   }
-  let updated;
-  try {
-    [updated] = await ctx.db.update(users).set(changes).where(eq(users.id, user.id)).returning();
-  } catch (error) {
-    if (sqlState(error) === uniqueViolation)
-      throw takenField('email', 'email_taken', 'An account with this email already exists.');
-    throw error;
-  }
+  const [updated] = await ctx.db.update(users).set(changes).where(eq(users.id, user.id)).returning();
   if (!updated) throw notFound('user');
+  if (input.email !== undefined) await requestEmailChange(ctx, user, input.email);
   await forgetProfile(ctx.db, user.id);
   if (input.password !== undefined) {
     const others = await ctx.db

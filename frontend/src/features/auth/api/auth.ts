@@ -14,6 +14,9 @@ export const fetchProfile = (): Promise<Profile> => call('getProfile');
 export const login = (body: LoginBody): Promise<AuthResponse> => call('login', { body });
 export const register = (body: RegisterBody): Promise<AuthResponse> => call('register', { body });
 export const updateProfile = (body: UpdateProfileBody): Promise<Profile> => call('updateProfile', { body });
+/** Follows the link of an email change (its token): the profile comes back with the new email. */
+export const confirmEmailChange = (token: string): Promise<Profile> =>
+  call('confirmEmailChange', { body: { token } });
 
 /** Revokes the session on the server; the refresh token goes too so it cannot be replayed. */
 export async function logout(): Promise<void> {

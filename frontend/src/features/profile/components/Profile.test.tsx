@@ -74,6 +74,62 @@ describe('Profile', () => {
     expect(within(form).getByLabelText('Current password')).not.toHaveAttribute('aria-invalid');
   });
 
+  it('changing the email says to check the new inbox, and keeps showing the old email', async () => {
+    const { server } = setup();
+    const form = (await screen.findByRole('heading', { name: 'Email' })).closest('form');
+    if (!form) throw new Error('email form missing');
+    const email = within(form).getByLabelText('Email');
+    const before = (email as HTMLInputElement).value;
+    await userEvent.clear(email);
+    await userEvent.type(email, 'grace@navy.example');
+    await userEvent.type(within(form).getByLabelText('Current password'), 'right');
+    await userEvent.click(within(form).getByRole('button', { name: 'Change email' }));
+    expect(
+      await within(form).findByText(
+        'Check your inbox at grace@navy.example: follow the link we sent there to confirm the change.',
+      ),
+    ).toBeInTheDocument();
+    expect(server.callsTo('updateProfile')[0]?.body).toEqual({
+      email: 'grace@navy.example',
+      currentPassword: 'right',
+    });
+    expect(before).not.toBe('grace@navy.example');
+  });
+
+  it('the link of the mail confirms the new email with its token, on a click', async () => {
+    const me = aProfile({ displayName: 'Grace' });
+    const { server } = renderApp({
+      me,
+      route: '/profile/confirm-email?token=tok-123',
+      handlers: { confirmEmailChange: () => ({ body: { ...me, email: 'grace@navy.example' } }) },
+    });
+    await userEvent.click(await screen.findByRole('button', { name: 'Confirm new email' }));
+    expect(
+      await screen.findByText(
+        'Your email is now grace@navy.example. Your other sessions have been signed out.',
+      ),
+    ).toBeInTheDocument();
+    expect(server.callsTo('confirmEmailChange')).toHaveLength(1);
+    expect(server.callsTo('confirmEmailChange')[0]?.body).toEqual({ token: 'tok-123' });
+  });
+
+  it('says when the link is no longer valid', async () => {
+    renderApp({
+      me: aProfile(),
+      route: '/profile/confirm-email?token=spent',
+      handlers: {
+        confirmEmailChange: () =>
+          problem(400, 'validation_failed', 'token: spent', [
+            { path: 'body.token', message: 'This link is not valid any more: ask for a new one.' },
+          ]),
+      },
+    });
+    await userEvent.click(await screen.findByRole('button', { name: 'Confirm new email' }));
+    expect(
+      await screen.findByText('This link is not valid any more: ask for a new one.'),
+    ).toBeInTheDocument();
+  });
+
   it('logs out', async () => {
     const { server } = setup();
     const page = await screen.findByRole('region', { name: 'Your profile' });

@@ -116,15 +116,20 @@ function DetailsForm({ user }: { user: ProfileData }) {
 
 function EmailForm({ user }: { user: ProfileData }) {
   const [email, setEmail] = useState(user.email);
+  const [requested, setRequested] = useState(user.email);
   const [currentPassword, setCurrentPassword] = useState('');
   const { fields, submit, card } = useProfileForm(() => setCurrentPassword(''));
   return (
     <ProfileCard
       title="Email"
       submitLabel="Change email"
-      savedText="Email changed."
+      // The email changes only when the link mailed to the new address is followed.
+      savedText={`Check your inbox at ${requested}: follow the link we sent there to confirm the change.`}
       {...card}
-      onSubmit={() => submit({ email, currentPassword })}
+      onSubmit={() => {
+        setRequested(email);
+        submit({ email, currentPassword });
+      }}
     >
       <TextField
         label="Email"
