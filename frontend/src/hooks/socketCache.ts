@@ -8,11 +8,15 @@ import { participantsKey, roomsKey } from '../features/rooms/api/rooms';
 import { notificationsKey } from '../features/notifications/api/notifications';
 import { markNotificationsRead } from '../features/notifications/api/cache';
 import { invitationsKey } from '../features/notifications/api/invitations';
+import { addThreadReply, isThreadOnly } from '../features/threads/api/threads';
 
 /** Applies one server frame to the TanStack Query cache: the socket keeps no state of its own. */
 export function applyFrame(queryClient: QueryClient, frame: ServerFrame, myUserId: string | undefined): void {
   switch (frame.type) {
     case 'message.new':
+      // A thread reply goes to its thread; only one also sent to the room joins the timeline.
+      addThreadReply(queryClient, frame.message);
+      if (isThreadOnly(frame.message)) return;
       upsertMessage(queryClient, frame.message);
       noteMessageInRooms(queryClient, frame.message, myUserId);
       return;

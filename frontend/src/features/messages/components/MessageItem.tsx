@@ -4,6 +4,7 @@ import { formatTime } from '../../../utils/format';
 import { MessageBody } from './MessageBody';
 import { MessageContent } from './MessageContent';
 import type { PendingMessage } from '../api/cache';
+import { ThreadSummary } from '../../threads/components/ThreadSummary';
 
 interface Props {
   message: Message;
@@ -38,6 +39,7 @@ export function MessageItem({ message, grouped, highlighted, myUsername }: Props
           </div>
         )}
         <MessageContent message={message} myUsername={myUsername} />
+        <ThreadSummary message={message} />
       </div>
     </li>
   );

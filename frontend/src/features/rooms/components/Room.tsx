@@ -20,11 +20,14 @@ import { MessageActionsContext } from '../../messages/components/MessageActionsC
 import type { MessageActions } from '../../messages/components/MessageActionsContext';
 import { RoomHeader } from './RoomHeader';
 import { roomTitle } from '../roomTitle';
+import { ThreadContext } from '../../threads/components/ThreadContext';
+import { ThreadPanel } from '../../threads/components/ThreadPanel';
 import { JoinRoomPrompt } from './JoinRoomPrompt';
 
 function RoomChat({ room, highlightId }: { room: MyRoom; highlightId: string | null }) {
   const { user } = useAuth();
   const [atBottom, setAtBottom] = useState(true);
+  const [threadId, setThreadId] = useState<string | null>(null);
   const history = useMessages(room.id);
   const pending = usePendingMessages(room.id);
   const { send, retry, discard } = useSendMessage(room.id);
@@ -56,21 +59,23 @@ function RoomChat({ room, highlightId }: { room: MyRoom; highlightId: string | n
         </p>
       ) : (
         <MessageActionsContext.Provider value={actions}>
-          <MessageList
-            roomName={roomTitle(room)}
-            messages={messages}
-            pending={pending}
-            readSeq={dividerSeq}
-            me={user}
-            hasOlder={history.hasPreviousPage}
-            loadingOlder={isFetchingPreviousPage}
-            onLoadOlder={loadOlder}
-            onRetry={(p) => void retry(p)}
-            onDiscard={(p) => void discard(p)}
-            offline={offline}
-            onAtBottomChange={setAtBottom}
-            highlightId={highlightId}
-          />
+          <ThreadContext.Provider value={setThreadId}>
+            <MessageList
+              roomName={roomTitle(room)}
+              messages={messages}
+              pending={pending}
+              readSeq={dividerSeq}
+              me={user}
+              hasOlder={history.hasPreviousPage}
+              loadingOlder={isFetchingPreviousPage}
+              onLoadOlder={loadOlder}
+              onRetry={(p) => void retry(p)}
+              onDiscard={(p) => void discard(p)}
+              offline={offline}
+              onAtBottomChange={setAtBottom}
+              highlightId={highlightId}
+            />
+          </ThreadContext.Provider>
         </MessageActionsContext.Provider>
       )}
       <TypingIndicator users={typingUsers} />
@@ -89,6 +94,9 @@ function RoomChat({ room, highlightId }: { room: MyRoom; highlightId: string | n
           return last !== undefined;
         }}
       />
+      {threadId && (
+        <ThreadPanel key={threadId} roomId={room.id} rootId={threadId} onClose={() => setThreadId(null)} />
+      )}
     </>
   );
 }
