@@ -44,6 +44,10 @@ export function applyFrame(queryClient: QueryClient, frame: ServerFrame, myUserI
         void queryClient.invalidateQueries({ queryKey: roomsKey });
       }
       return;
+    case 'member.updated':
+      // A role changed: the member list (and what the room offers me) follows.
+      void queryClient.invalidateQueries({ queryKey: participantsKey(frame.roomId) });
+      return;
     case 'presence':
       queryClient.setQueriesData<{ participants: Participant[] }>({ queryKey: ['participants'] }, (data) =>
         data

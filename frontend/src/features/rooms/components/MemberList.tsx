@@ -4,6 +4,7 @@ import { Avatar } from '../../../components/Avatar';
 import { FormError } from '../../../components/FormError';
 import { useBlockUser, useBlocks, useUnblockUser } from '../../blocks/hooks/useBlocks';
 import { BanDialog } from './BanDialog';
+import { useChangeRole } from '../hooks/useChangeRole';
 
 /** The server's rule: the owner bans anyone else; an admin bans plain members only. */
 const mayBan = (mine: Role | undefined, theirs: Role) =>
@@ -30,11 +31,12 @@ export function MemberList({
   const unblock = useUnblockUser();
   const blocked = new Set(blocks.data?.blocks.map((b) => b.user.id));
   const myRole = participants.find((p) => p.user.id === myUserId)?.role;
+  const changeRole = useChangeRole(roomId);
 
   return (
     <>
       <div id="member-list" className="member-list">
-        <FormError message={block.error?.message ?? unblock.error?.message} />
+        <FormError message={block.error?.message ?? unblock.error?.message ?? changeRole.error?.message} />
         <ul aria-label="Members">
           {participants.map((p) => (
             <li key={p.user.id}>
@@ -66,6 +68,22 @@ export function MemberList({
                       onClick={() => block.mutate(p.user.id)}
                     >
                       Block
+                    </button>
+                  )}
+                  {myRole === 'owner' && p.role !== 'owner' && (
+                    <button
+                      type="button"
+                      className="button subtle small"
+                      aria-label={`${p.role === 'admin' ? 'Remove admin' : 'Make admin'}: ${p.user.displayName}`}
+                      disabled={changeRole.isPending}
+                      onClick={() =>
+                        changeRole.mutate({
+                          userId: p.user.id,
+                          role: p.role === 'admin' ? 'member' : 'admin',
+                        })
+                      }
+                    >
+                      {p.role === 'admin' ? 'Remove admin' : 'Make admin'}
                     </button>
                   )}
                   {mayBan(myRole, p.role) && (

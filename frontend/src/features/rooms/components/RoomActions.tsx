@@ -2,6 +2,7 @@ import { useState } from 'react';
 import type { Participant, Room } from '@messaging-app/shared';
 import { AddPeopleDialog } from './AddPeopleDialog';
 import { LeaveRoomDialog } from './LeaveRoomDialog';
+import { RoomSettingsDialog } from './RoomSettingsDialog';
 
 /** "Add people" for the room's owners and admins, "Leave room" for every member. */
 export function RoomActions({
@@ -13,7 +14,7 @@ export function RoomActions({
   participants: Participant[];
   myUserId: string | undefined;
 }) {
-  const [open, setOpen] = useState<'add' | 'leave' | null>(null);
+  const [open, setOpen] = useState<'add' | 'leave' | 'settings' | null>(null);
   const myRole = participants.find((p) => p.user.id === myUserId)?.role;
   const canAdd = myRole === 'owner' || myRole === 'admin';
   const close = () => setOpen(null);
@@ -27,12 +28,18 @@ export function RoomActions({
           Add people
         </button>
       )}
+      {canAdd && (
+        <button type="button" className="button subtle" onClick={() => setOpen('settings')}>
+          Room settings
+        </button>
+      )}
       <button type="button" className="button subtle" onClick={() => setOpen('leave')}>
         Leave room
       </button>
       {open === 'add' && (
         <AddPeopleDialog roomId={room.id} roomName={room.name} participants={participants} onClose={close} />
       )}
+      {open === 'settings' && <RoomSettingsDialog room={room} isOwner={myRole === 'owner'} onClose={close} />}
       {open === 'leave' && <LeaveRoomDialog roomId={room.id} roomName={room.name} onClose={close} />}
     </div>
   );
