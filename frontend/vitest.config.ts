@@ -17,6 +17,8 @@ export default mergeConfig(
             environment: 'jsdom',
             include: ['src/**/*.test.{ts,tsx}'],
             setupFiles: ['src/test/setup.ts'],
+            // Room for the 5 s async-utility timeout of src/test/setup.ts, several times over.
+            testTimeout: 30_000,
           },
         },
         {

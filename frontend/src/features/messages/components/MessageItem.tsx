@@ -4,6 +4,10 @@ import { formatTime } from '../../../utils/format';
 import { MessageBody } from './MessageBody';
 import { MessageContent } from './MessageContent';
 import type { PendingMessage } from '../api/cache';
+import { useOverdue } from '../hooks/useOverdue';
+
+/** A message still unconfirmed this long, while connected, says so: the server is not taking it. */
+const overdueAfterMs = 5_000;
 import { ThreadSummary } from '../../threads/components/ThreadSummary';
 
 interface Props {
@@ -47,7 +51,8 @@ export function MessageItem({ message, grouped, highlighted, myUsername }: Props
 
 /**
  * A message of mine not confirmed yet: greyed while on its way ("waiting for the connection" when the
- * socket is down), or refused by the server, with why and a way to retry or delete it.
+ * socket is down, "not sent yet" when a connected server has not taken it for 5 s, e.g. while its
+ * database is down), or refused by the server, with why and a way to retry or delete it.
  */
 export function PendingItem({
   pending,
@@ -63,6 +68,7 @@ export function PendingItem({
   onDiscard(pending: PendingMessage): void;
 }) {
   const failed = pending.status === 'failed';
+  const overdue = useOverdue(pending.createdAt, overdueAfterMs);
   return (
     <li
       className={failed ? 'message pending failed' : 'message pending'}
@@ -84,6 +90,8 @@ export function PendingItem({
           </p>
         ) : offline ? (
           <p className="message-status muted">Waiting for the connection…</p>
+        ) : overdue ? (
+          <p className="message-status muted">Not sent yet: the server is not answering. Retrying…</p>
         ) : (
           // Shown greyed while in flight; a status line would make the list jump when it lands.
           <span className="visually-hidden">(sending)</span>
