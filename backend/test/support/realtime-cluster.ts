@@ -111,7 +111,13 @@ export async function startInstance(env: InstanceEnv): Promise<Instance> {
     child,
     (l) => l.includes('"listening"') || l.includes('"msg":"listening"'),
     'api instance',
-  );
+    // A start from source (tsx) on a loaded two-core runner has taken over 20 s.
+    90_000,
+  ).catch((error: unknown) => {
+    // Never leave a process behind a failed start: it would outlive the test run.
+    child.kill('SIGKILL');
+    throw error;
+  });
   child.stdout?.resume();
   const { url } = JSON.parse(line) as { url: string };
   return { ...childOf(child), url };
