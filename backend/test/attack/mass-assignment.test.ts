@@ -6,6 +6,7 @@ import { buildTestApp } from '../support/app.js';
 import type { TestApp } from '../support/app.js';
 import { acquaint, createRoom, postMessage, registerUser, uniqueName } from '../support/factories.js';
 import type { TestUser } from '../support/factories.js';
+import { queuedLinkToken } from '../support/mail-links.js';
 
 const frontendDist = '/nonexistent-frontend-dist';
 let app: TestApp;
@@ -56,6 +57,9 @@ interface Scene {
   otherRoom: { id: string };
   /** A message the user posted in `room`. */
   messageId: string;
+  messageSeq: number;
+  /** The token of an email change the user asked for. */
+  emailToken: string;
 }
 
 /** A valid call of every write endpoint: a new write endpoint must be added here. */
@@ -70,6 +74,7 @@ function valid(
     refresh: null, // Its one field is an opaque token: covered by the token suite.
     logout: null, // Ends the session the other calls use; its body is covered by the fuzzer.
     updateProfile: { body: { displayName: 'New Name' } },
+    confirmEmailChange: { body: { token: scene.emailToken } },
     createRoom: { body: { name: uniqueName('room'), visibility: 'public' } },
     updateRoom: { params: { id: scene.room.id }, body: { description: 'described' } },
     addParticipant: { params: { id: scene.room.id }, body: { userId: scene.other.user.id } },
@@ -80,6 +85,13 @@ function valid(
       params: { id: scene.room.id, messageId: scene.messageId },
       body: { body: `edited ${randomUUID()}` },
     },
+    openDm: { body: { userIds: [scene.other.user.id] } },
+    markThreadRead: {
+      params: { id: scene.room.id, messageId: scene.messageId },
+      body: { seq: scene.messageSeq },
+    },
+    // The other's own role again: the role the extras try to forge is never given.
+    changeRole: { params: { id: scene.room.id, userId: scene.other.user.id }, body: { role: 'member' } },
   };
   if (!(name in calls)) throw new Error(`no mass-assignment call for ${name}: add one`);
   return calls[name] ?? null;
@@ -95,7 +107,24 @@ describe('mass assignment', () => {
     // The two share a room, so the add is immediate (a stranger would get an invitation).
     await acquaint(app.server, user, other);
     const bystander = await registerUser(app.server);
-    const scene: Scene = { user, other, bystander, room, otherRoom, messageId: first.id };
+    const newAddress = `${uniqueName('moved')}@example.test`;
+    const change = await app.server.inject({
+      method: 'PATCH',
+      url: '/api/profile',
+      headers: user.headers,
+      payload: { email: newAddress, currentPassword: user.password },
+    });
+    expect(change.statusCode).toBe(200);
+    const scene: Scene = {
+      user,
+      other,
+      bystander,
+      room,
+      otherRoom,
+      messageId: first.id,
+      messageSeq: first.seq,
+      emailToken: await queuedLinkToken(app.ctx.db, newAddress),
+    };
     const writes = Object.entries(api).filter(([, e]) => (e as Endpoint).body !== undefined) as Array<
       [string, Endpoint]
     >;
