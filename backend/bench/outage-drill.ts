@@ -21,6 +21,7 @@ import type { Page } from 'playwright-core';
 import { TcpProxy } from '../test/support/tcp-proxy.js';
 import { services } from '../test/support/services.js';
 import { withDatabase } from '../test/support/database-url.js';
+import { onPostgres } from '../test/support/postgres-admin.js';
 import { spawnBackend } from '../test/support/worker-process.js';
 import { startSmtpSink } from '../test/support/smtp-sink.js';
 import type { WorkerProcess } from '../test/support/worker-process.js';
@@ -38,16 +39,6 @@ const started = Date.now();
 const say = (line: string) =>
   console.log(`[${((Date.now() - started) / 1000).toFixed(1).padStart(6)} s] ${line}`);
 const timeout = { timeout: 30_000 };
-
-async function admin<T>(run: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: services.postgres });
-  await client.connect();
-  try {
-    return await run(client);
-  } finally {
-    await client.end();
-  }
-}
 
 async function waitReady(url: string, process: WorkerProcess): Promise<void> {
   const deadline = Date.now() + 120_000;
@@ -77,7 +68,7 @@ async function register(page: Page, username: string) {
 async function main() {
   const id = `${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
   const database = `drill_${id}`;
-  await admin((c) => c.query(`create database ${database}`));
+  await onPostgres((c) => c.query(`create database ${database}`));
   const sink = await startSmtpSink();
   const proxies = {
     postgres: await TcpProxy.inFrontOf(withDatabase(services.postgres, database), 5432),
@@ -115,6 +106,7 @@ async function main() {
   await Promise.all(instances.map((i) => waitReady(i.url, i.process)));
   say(`two API instances (${urls.join(', ')}) and a worker are ready, every service behind a proxy`);
 
+  // Debian's Chromium with the flags of the browser tests (frontend/e2e/support/browser.ts).
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
     args: [
@@ -300,7 +292,7 @@ async function main() {
     await browser.close();
     await Promise.all(Object.values(processes).map((p) => p.stop('SIGTERM')));
     await Promise.all(Object.values(proxies).map((p) => p.proxy.close()));
-    await admin((c) => c.query(`drop database if exists ${database} with (force)`));
+    await onPostgres((c) => c.query(`drop database if exists ${database} with (force)`));
     await sink.close();
   }
   if (failures.length > 0) {

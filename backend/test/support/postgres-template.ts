@@ -1,25 +1,15 @@
 import { randomBytes } from 'node:crypto';
-import pg from 'pg';
 import type { TestProject } from 'vitest/node';
 import { openDatabase } from '../../src/db/client.js';
 import { migrate } from '../../src/db/migrate.js';
 import { services } from './services.js';
+import { onPostgres } from './postgres-admin.js';
 import { withDatabase } from './database-url.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
     /** A PostgreSQL database with every migration applied, copied by each test database (`services` project only). */
     postgresTemplate: string | undefined;
-  }
-}
-
-async function onServer<T>(run: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: services.postgres });
-  await client.connect();
-  try {
-    return await run(client);
-  } finally {
-    await client.end();
   }
 }
 
@@ -30,7 +20,7 @@ async function onServer<T>(run: (client: pg.Client) => Promise<T>): Promise<T> {
  */
 export default async function setup(project: TestProject) {
   const name = `t_template_${Date.now().toString(36)}_${randomBytes(4).toString('hex')}`;
-  await onServer((client) => client.query(`create database ${name}`));
+  await onPostgres((client) => client.query(`create database ${name}`));
   // The same migrate() the app runs; the pool is closed before anyone copies the database.
   const database = await openDatabase({
     databaseUrl: withDatabase(services.postgres, name),
@@ -43,6 +33,6 @@ export default async function setup(project: TestProject) {
   }
   project.provide('postgresTemplate', name);
   return async () => {
-    await onServer((client) => client.query(`drop database if exists ${name} with (force)`));
+    await onPostgres((client) => client.query(`drop database if exists ${name} with (force)`));
   };
 }
