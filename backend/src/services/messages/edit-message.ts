@@ -7,7 +7,7 @@ import { conflict, forbidden } from '../errors.js';
 import { loadRoomForMember } from '../rooms/access.js';
 import { lockRoom, recordRoomEvent, reserveSeq } from '../rooms/events.js';
 import { publishRoomEvents } from '../rooms/publish.js';
-import { createNotifications, preview, publishNotifications } from '../notifications/create.js';
+import { notifyMention, preview, publishNotifications } from '../notifications/create.js';
 import type { Addressed } from '../notifications/create.js';
 import { mentionedMembers } from './send-message.js';
 import { lockMessageInRoom, presentOne } from './message-in-room.js';
@@ -66,18 +66,13 @@ export async function editMessage(
       .set({ preview: preview(input.body) })
       .where(eq(notifications.messageId, row.id));
     const recipients = await mentionedMembers(tx, input.roomId, caller.userId, input.body);
-    mentions = await createNotifications(
-      tx,
-      recipients.map((userId) => ({
-        userId,
-        type: 'mention' as const,
-        roomId: input.roomId,
-        messageId: row.id,
-        actorId: caller.userId,
-        preview: preview(input.body),
-      })),
-      { seq: row.seq },
-    );
+    mentions = await notifyMention(tx, recipients, {
+      roomId: input.roomId,
+      messageId: row.id,
+      actorId: caller.userId,
+      body: input.body,
+      seq: row.seq,
+    });
     return { message: await presentOne(tx, updated, sender), eventSeq: seq };
   });
   if (eventSeq === null) return message;

@@ -9,7 +9,7 @@ import { toMessage } from '../presenters.js';
 import { loadRoomForMember } from '../rooms/access.js';
 import { lockRoom, recordRoomEvent, reserveSeq } from '../rooms/events.js';
 import { publishRoomEvents } from '../rooms/publish.js';
-import { createNotifications, preview, publishNotifications } from '../notifications/create.js';
+import { notifyMention, publishNotifications } from '../notifications/create.js';
 import type { Addressed } from '../notifications/create.js';
 import { metrics } from '../../metrics/metrics.js';
 import { liveSessions, sessionRevoked } from '../auth/sessions.js';
@@ -130,18 +130,13 @@ export async function sendMessage(ctx: AppContext, input: SendMessageInput): Pro
       const followers = await followersOf(tx, input.roomId, input.userId, { dm: room.kind === 'dm', root });
       const mentioned = await mentionedMembers(tx, input.roomId, input.userId, input.body);
       const recipients = [...new Set([...mentioned, ...followers])];
-      mentions = await createNotifications(
-        tx,
-        recipients.map((userId) => ({
-          userId,
-          type: 'mention' as const,
-          roomId: input.roomId,
-          messageId: row.id,
-          actorId: input.userId,
-          preview: preview(input.body),
-        })),
-        { seq },
-      );
+      mentions = await notifyMention(tx, recipients, {
+        roomId: input.roomId,
+        messageId: row.id,
+        actorId: input.userId,
+        body: input.body,
+        seq,
+      });
       return toMessage(row, sender);
     });
   } catch (error) {

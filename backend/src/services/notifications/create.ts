@@ -24,6 +24,27 @@ export function preview(text: string): string {
   return flat.length > previewLength ? `${flat.slice(0, previewLength - 1)}…` : flat;
 }
 
+/** Notifies `recipients` of a message that mentions them (or that they follow), in `tx`. */
+export function notifyMention(
+  tx: Tx,
+  recipients: string[],
+  message: { roomId: string; messageId: string; actorId: string; body: string; seq: number },
+): Promise<Addressed[]> {
+  const excerpt = preview(message.body);
+  return createNotifications(
+    tx,
+    recipients.map((userId) => ({
+      userId,
+      type: 'mention' as const,
+      roomId: message.roomId,
+      messageId: message.messageId,
+      actorId: message.actorId,
+      preview: excerpt,
+    })),
+    { seq: message.seq },
+  );
+}
+
 /**
  * Writes notifications inside the transaction of the change that caused them, with one outbox row
  * each, so the email job exists exactly when the notification does. Duplicates (same user, message
