@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import type { MessagePage, NotificationPage } from '@messaging-app/shared';
-import { screenshot, uniqueName } from './support/browser';
+import { openPageIn, screenshot, uniqueName } from './support/browser';
 import type { Tab } from './support/browser';
 import { messages, realServerAndBrowser, registerThrough, send, timeout } from './support/chat';
 
@@ -116,7 +116,8 @@ describe('nothing typed is lost', () => {
     const alice = await e2e.openTab();
     const bob = await e2e.openTab();
     const roomId = await roomOfTwo(alice, bob, uniqueName('bob'));
-    const second = await alice.context.newPage();
+    const secondTab = await openPageIn(alice.context);
+    const second = secondTab.page;
     await second.goto(`/rooms/${roomId}`);
     await second.getByRole('textbox', { name: /^Message #/ }).waitFor(timeout);
     // Every post that reached the server, from either tab, with its status.
@@ -147,6 +148,7 @@ describe('nothing typed is lost', () => {
     expect(answered).toEqual([201]);
     const stored = await apiAs<MessagePage>(bob.page, `/api/rooms/${roomId}/messages?limit=100`);
     expect(stored.messages.map((m) => m.body)).toEqual(['typed in one tab']);
+    for (const tab of [alice, secondTab, bob]) expect(unexpectedErrors(tab)).toEqual([]);
   }, 300_000);
 
   it('a mention read in the room is shown as read and never emailed', async () => {

@@ -36,18 +36,27 @@ export async function openTab(
   options: BrowserContextOptions = {},
 ): Promise<Tab> {
   const context = await browser.newContext({ baseURL, viewport: { width: 1200, height: 800 }, ...options });
+  return openPageIn(context);
+}
+
+let opened = 0;
+
+/** Another page of the same profile (a second tab of the same user), watched for errors like the first. */
+export async function openPageIn(context: BrowserContext): Promise<Tab> {
   const page = await context.newPage();
+  opened += 1;
+  const label = `page ${opened}`;
   const errors: string[] = [];
   page.on('console', (message) => {
     if (message.type() === 'error') errors.push(message.text());
-    if (process.env.E2E_DEBUG) console.log(`[${message.type()}] ${message.text()}`);
+    if (process.env.E2E_DEBUG) console.log(`[${label} ${message.type()}] ${message.text()}`);
   });
   page.on('pageerror', (error) => errors.push(error.message));
   if (process.env.E2E_DEBUG) {
     page.on('websocket', (ws) => {
-      ws.on('framesent', (f) => console.log(`> ${String(f.payload).slice(0, 160)}`));
-      ws.on('framereceived', (f) => console.log(`< ${String(f.payload).slice(0, 160)}`));
-      ws.on('close', () => console.log('ws closed'));
+      ws.on('framesent', (f) => console.log(`${label} > ${String(f.payload).slice(0, 160)}`));
+      ws.on('framereceived', (f) => console.log(`${label} < ${String(f.payload).slice(0, 160)}`));
+      ws.on('close', () => console.log(`${label} ws closed`));
     });
   }
   return { context, page, errors };

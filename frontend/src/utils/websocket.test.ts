@@ -176,6 +176,45 @@ describe('SocketClient', () => {
     expect(s.client.seqOf(roomId)).toBe(6);
   });
 
+  it('tries a failed gap fill again with backoff until it succeeds, and stops when the room is left', async () => {
+    let down = 2;
+    const fillGap = vi.fn(async (): Promise<RoomEventFrame[]> => {
+      if (down > 0) {
+        down -= 1;
+        throw new Error('the server is away');
+      }
+      return [event(4), event(5)];
+    });
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    const s = setup({ fillGap });
+    s.client.subscribe(roomId, 3);
+    s.client.start();
+    const socket = connect(s);
+    socket.receive(event(6));
+    // Two refusals, each followed by a wait: the missed seqs are still asked for, from the same seq.
+    await vi.waitFor(() => expect(fillGap).toHaveBeenCalledTimes(1));
+    await vi.advanceTimersByTimeAsync(s.client.backoffDelay(0));
+    await vi.waitFor(() => expect(fillGap).toHaveBeenCalledTimes(2));
+    await vi.advanceTimersByTimeAsync(s.client.backoffDelay(1));
+    await vi.waitFor(() => expect(s.frames).toHaveLength(4));
+    expect(fillGap.mock.calls).toEqual([
+      [roomId, 3],
+      [roomId, 3],
+      [roomId, 3],
+    ]);
+    expect(s.frames.slice(1).map((f) => (f as RoomEventFrame).seq)).toEqual([6, 4, 5]);
+    expect(warn).toHaveBeenCalledTimes(2);
+
+    // A room no longer followed is not fetched again.
+    down = 1;
+    socket.receive(event(9));
+    await vi.waitFor(() => expect(fillGap).toHaveBeenCalledTimes(4));
+    s.client.unsubscribe(roomId);
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(fillGap).toHaveBeenCalledTimes(4);
+    warn.mockRestore();
+  });
+
   it('refreshes the token when the server refuses it, then reconnects with the new one', async () => {
     let token = 'old';
     const s = setup({

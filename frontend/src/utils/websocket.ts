@@ -57,6 +57,8 @@ export class SocketClient {
   /** Rooms whose `subscribe` has not been answered with `subscribed` yet, and their failed tries. */
   private readonly unanswered = new Map<string, number>();
   private readonly resubscribeTimers = new Map<string, ReturnType<typeof setTimeout>>();
+  /** Gap fills waiting to be tried again, and their rooms. */
+  private readonly gapRetries = new Map<ReturnType<typeof setTimeout>, string>();
   private readonly frameListeners = new Set<FrameListener>();
   private readonly statusListeners = new Set<StatusListener>();
   private readonly createSocket: (url: string) => SocketLike;
@@ -77,6 +79,8 @@ export class SocketClient {
 
   stop(): void {
     this.clearTimers();
+    for (const timer of this.gapRetries.keys()) clearTimeout(timer);
+    this.gapRetries.clear();
     this.setStatus('stopped');
     const socket = this.socket;
     this.socket = null;
@@ -104,6 +108,11 @@ export class SocketClient {
     this.lastSeq.delete(roomId);
     this.unanswered.delete(roomId);
     this.clearResubscribe(roomId);
+    for (const [timer, room] of this.gapRetries)
+      if (room === roomId) {
+        clearTimeout(timer);
+        this.gapRetries.delete(timer);
+      }
     if (this.ready) this.send({ type: 'unsubscribe', roomId });
   }
 
@@ -223,16 +232,32 @@ export class SocketClient {
     const held = this.lastSeq.get(frame.roomId);
     if (held !== undefined && frame.seq <= held) return; // a replayed duplicate
     this.lastSeq.set(frame.roomId, frame.seq);
-    if (held !== undefined && frame.seq > held + 1) {
-      // The doorbell may drop; what we missed is in PostgreSQL.
-      void this.options.fillGap(frame.roomId, held).then(
-        (missed) => {
-          for (const event of missed) if (event.seq < frame.seq) this.emit(event);
-        },
-        (error: unknown) => console.error('could not fill a gap in room', frame.roomId, error),
-      );
-    }
+    // The doorbell may drop; what we missed is in PostgreSQL.
+    if (held !== undefined && frame.seq > held + 1) this.fillGap(frame.roomId, held, frame.seq, 0);
     this.emit(frame);
+  }
+
+  /**
+   * Fetches the events between `afterSeq` and `beforeSeq`. The seq held has already moved past them, so
+   * no resubscribe would ask for them again: a failed fetch (the server is away) is retried with backoff
+   * for as long as the room is followed.
+   */
+  private fillGap(roomId: string, afterSeq: number, beforeSeq: number, failures: number) {
+    void this.options.fillGap(roomId, afterSeq).then(
+      (missed) => {
+        if (!this.rooms.has(roomId)) return;
+        for (const event of missed) if (event.seq < beforeSeq) this.emit(event);
+      },
+      (error: unknown) => {
+        if (!this.rooms.has(roomId) || this.statusValue === 'stopped') return;
+        console.warn(`could not fill a gap in room ${roomId} yet; trying again`, error);
+        const timer = setTimeout(() => {
+          this.gapRetries.delete(timer);
+          this.fillGap(roomId, afterSeq, beforeSeq, failures + 1);
+        }, this.backoffDelay(failures));
+        this.gapRetries.set(timer, roomId);
+      },
+    );
   }
 
   private handleClose(socket: SocketLike, code: number) {

@@ -6,6 +6,7 @@ import { renderApp } from '../../../test/render';
 import { problem } from '../../../test/fakeApi';
 import type { Handlers } from '../../../test/fakeApi';
 import { aMessage, aProfile, aRoom, aUser } from '../../../test/factories';
+import { messagesKey } from '../../messages/api/messages';
 
 const me = aProfile({ displayName: 'Grace', username: 'grace' });
 const ada = aUser({ displayName: 'Ada' });
@@ -177,6 +178,49 @@ describe('Room', () => {
     });
     expect(await within(log()).findByText('live!')).toBeInTheDocument();
     await waitFor(() => expect(server.callsTo('markRead').map((c) => c.body)).toContainEqual({ seq: 2 }));
+  });
+
+  it('keeps the loaded history on screen while the server cannot refresh it, and fills the gap once it can', async () => {
+    let down = false;
+    const { room, handlers } = roomWith([]);
+    // What the server has stored; the socket only rang for the first and the last.
+    const stored = ['first', 'missed 2', 'missed 3', 'after the gap'].map((body, i) =>
+      aMessage(room.id, i + 1, { sender: ada, body }),
+    );
+    let seen = 1;
+    const { sockets, queryClient } = renderApp({
+      me,
+      route: `/rooms/${room.id}`,
+      handlers: {
+        ...handlers,
+        listMessages: ({ query }) => {
+          if (down) return problem(503, 'unavailable', 'the database is away');
+          const after = Number(query.get('after') ?? 0);
+          return { body: { messages: stored.filter((m) => m.seq > after && m.seq <= seen), hasMore: false } };
+        },
+      },
+    });
+    await within(await findLog()).findByText('first');
+    const socket = sockets.last();
+    socket.open();
+    socket.receive({ type: 'ready', user: me, sessionId: crypto.randomUUID() });
+    await waitFor(() => expect(socket.sentOfType('subscribe')).toHaveLength(1));
+
+    // Seqs 2 and 3 never rang; filling the gap and refreshing the history both fail.
+    down = true;
+    seen = 4;
+    socket.receive({ type: 'message.new', roomId: room.id, seq: 4, message: stored[3] as Message });
+    await waitFor(() => expect(queryClient.getQueryState(messagesKey(room.id))?.status).toBe('error'));
+    expect(within(log()).getByText('first')).toBeInTheDocument();
+    expect(within(log()).getByText('after the gap')).toBeInTheDocument();
+    expect(screen.queryByText('Could not load messages.')).toBeNull();
+
+    down = false;
+    expect(await within(log()).findByText('missed 3', {}, { timeout: 5000 })).toBeInTheDocument();
+    const bodies = within(log())
+      .getAllByText(/^(first|missed \d|after the gap)$/)
+      .map((element) => element.textContent);
+    expect(bodies).toEqual(['first', 'missed 2', 'missed 3', 'after the gap']);
   });
 
   it('shows who is typing', async () => {

@@ -51,12 +51,15 @@ function RoomChat({ room, highlightId }: { room: MyRoom; highlightId: string | n
 
   return (
     <>
-      {history.isPending ? (
-        <p className="room-loading">Loading messages…</p>
-      ) : history.isError ? (
-        <p role="alert" className="room-loading">
-          Could not load messages.
-        </p>
+      {/* A refresh that fails (the server is away) keeps what was loaded on screen. */}
+      {history.data === undefined ? (
+        history.isError ? (
+          <p role="alert" className="room-loading">
+            Could not load messages.
+          </p>
+        ) : (
+          <p className="room-loading">Loading messages…</p>
+        )
       ) : (
         <MessageActionsContext.Provider value={actions}>
           <ThreadContext.Provider value={setThreadId}>
