@@ -82,6 +82,12 @@ export function applyFrame(queryClient: QueryClient, frame: ServerFrame, myUserI
       return;
     case 'ready':
       // Presence changes and notifications are not replayed: whatever happened while away is refetched.
+      // So is a room's history whose first load failed (the server was away): there is nothing to resume.
+      void queryClient.refetchQueries({
+        queryKey: ['messages'],
+        type: 'active',
+        predicate: (query) => query.state.status === 'error' && query.state.data === undefined,
+      });
       void queryClient.invalidateQueries({ queryKey: ['participants'] });
       void queryClient.invalidateQueries({ queryKey: notificationsKey });
       void queryClient.invalidateQueries({ queryKey: invitationsKey });

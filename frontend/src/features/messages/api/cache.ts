@@ -17,13 +17,24 @@ export interface PendingMessage {
   error?: string;
 }
 
+/** A (re)load of the newest page is in flight; loading an older page only adds to what is there. */
+function isReloading(queryClient: QueryClient, key: ReturnType<typeof messagesKey>): boolean {
+  const query = queryClient.getQueryCache().find({ queryKey: key, exact: true });
+  if (query?.state.fetchStatus !== 'fetching') return false;
+  const meta = query.state.fetchMeta as { fetchMore?: { direction?: string } } | null;
+  return meta?.fetchMore?.direction !== 'backward';
+}
+
 /** Adds a message to the loaded history of its room, or replaces it (edit, delete, duplicate delivery). */
 export function upsertMessage(queryClient: QueryClient, message: Message): void {
   const key = messagesKey(message.roomId);
-  if (!queryClient.getQueryData(key)) {
-    // History may be loading right now from before this message: fetch it again so it cannot be missed.
+  if (!queryClient.getQueryData(key) || isReloading(queryClient, key)) {
+    // History may be loading right now from before this message, and its answer would replace what is
+    // written here: that load is dropped and the history fetched again, so the message cannot be missed.
     // (A room never opened has no query, and this does nothing.)
-    void queryClient.invalidateQueries({ queryKey: key });
+    void queryClient
+      .cancelQueries({ queryKey: key, exact: true })
+      .then(() => queryClient.invalidateQueries({ queryKey: key, exact: true }));
   }
   queryClient.setQueryData<MessagePages>(key, (data) => {
     if (!data) return data;

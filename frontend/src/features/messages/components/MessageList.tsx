@@ -8,6 +8,11 @@ export interface MessageListProps {
   roomName: string;
   messages: Message[];
   pending: PendingMessage[];
+  /**
+   * Whether the room's history is on screen: a refresh that fails keeps what was loaded ('loaded'); a
+   * first load still running or failed shows as such above the messages queued meanwhile.
+   */
+  historyState?: 'loaded' | 'loading' | 'failed';
   /** The read marker when the room was opened: the "new messages" divider goes after it. */
   readSeq: number | null;
   me: { id: string; username: string; displayName: string } | null;
@@ -36,6 +41,7 @@ export function MessageList(props: MessageListProps) {
     onLoadOlder,
     onAtBottomChange,
     highlightId,
+    historyState = 'loaded',
   } = props;
   const scroller = useRef<HTMLDivElement>(null);
   const topSentinel = useRef<HTMLDivElement>(null);
@@ -93,7 +99,13 @@ export function MessageList(props: MessageListProps) {
       aria-label="Message history"
     >
       <div ref={topSentinel} className="history-top">
-        {hasOlder ? (
+        {historyState === 'loading' ? (
+          <p className="room-loading">Loading messages…</p>
+        ) : historyState === 'failed' ? (
+          <p role="alert" className="room-loading">
+            Could not load messages. They load again when the connection is back.
+          </p>
+        ) : hasOlder ? (
           <button type="button" className="button subtle" onClick={onLoadOlder} disabled={loadingOlder}>
             {loadingOlder ? 'Loading…' : 'Load older messages'}
           </button>

@@ -33,13 +33,15 @@ function roomWith(messages: Message[], extra: Handlers = {}, hasMore = false) {
     listParticipants: () => ({
       body: { participants: [{ user: ada, role: 'member', joinedAt: ada.createdAt, online: true }] },
     }),
+    // Like the server: a message is stored once per clientMsgId and is part of the history from then on.
     sendMessage: ({ body }) => {
       const sent = body as SendMessageBody;
+      const stored = messages.find((m) => m.clientMsgId === sent.clientMsgId);
+      if (stored) return { status: 200, body: stored };
       seq += 1;
-      return {
-        status: 201,
-        body: aMessage(room.id, seq, { sender: me, body: sent.body, clientMsgId: sent.clientMsgId }),
-      };
+      const message = aMessage(room.id, seq, { sender: me, body: sent.body, clientMsgId: sent.clientMsgId });
+      messages.push(message);
+      return { status: 201, body: message };
     },
     markRead: () => ({ status: 204 }),
     ...extra,
@@ -213,7 +215,7 @@ describe('Room', () => {
     await waitFor(() => expect(queryClient.getQueryState(messagesKey(room.id))?.status).toBe('error'));
     expect(within(log()).getByText('first')).toBeInTheDocument();
     expect(within(log()).getByText('after the gap')).toBeInTheDocument();
-    expect(screen.queryByText('Could not load messages.')).toBeNull();
+    expect(screen.queryByText(/Could not load messages/)).toBeNull();
 
     down = false;
     expect(await within(log()).findByText('missed 3', {}, { timeout: 5000 })).toBeInTheDocument();
@@ -221,6 +223,38 @@ describe('Room', () => {
       .getAllByText(/^(first|missed \d|after the gap)$/)
       .map((element) => element.textContent);
     expect(bodies).toEqual(['first', 'missed 2', 'missed 3', 'after the gap']);
+  });
+
+  it('shows what is typed while the history cannot load, and loads the history once the socket is back', async () => {
+    let down = true;
+    const { room, handlers } = roomWith([aMessage('', 1, { sender: ada, body: 'from before' })]);
+    const { listMessages: history, sendMessage: send } = handlers;
+    if (!history || !send) throw new Error('roomWith defines listMessages and sendMessage');
+    const away = () => problem(503, 'unavailable', 'the database is away');
+    const { sockets } = renderApp({
+      me,
+      route: `/rooms/${room.id}`,
+      handlers: {
+        ...handlers,
+        listMessages: (request) => (down ? away() : history(request)),
+        sendMessage: (request) => (down ? away() : send(request)),
+      },
+    });
+    expect(await screen.findByRole('alert')).toHaveTextContent(/Could not load messages/);
+    await userEvent.type(composer(), 'typed meanwhile{Enter}');
+    expect(await within(log()).findByText('typed meanwhile')).toBeInTheDocument();
+    expect(within(log()).getByText('Waiting for the connection…')).toBeInTheDocument();
+
+    down = false;
+    const socket = sockets.last();
+    socket.open();
+    socket.receive({ type: 'ready', user: me, sessionId: crypto.randomUUID() });
+    expect(await within(log()).findByText('from before')).toBeInTheDocument();
+    await waitFor(() => expect(within(log()).queryByText('(sending)')).toBeNull());
+    // Sent while the history was loading from before it: it is in the history all the same, once.
+    expect(await within(log()).findByText('typed meanwhile')).toBeInTheDocument();
+    expect(within(log()).getAllByText('typed meanwhile')).toHaveLength(1);
+    expect(screen.queryByText(/Could not load messages/)).toBeNull();
   });
 
   it('shows who is typing', async () => {

@@ -51,36 +51,27 @@ function RoomChat({ room, highlightId }: { room: MyRoom; highlightId: string | n
 
   return (
     <>
-      {/* A refresh that fails (the server is away) keeps what was loaded on screen. */}
-      {history.data === undefined ? (
-        history.isError ? (
-          <p role="alert" className="room-loading">
-            Could not load messages.
-          </p>
-        ) : (
-          <p className="room-loading">Loading messages…</p>
-        )
-      ) : (
-        <MessageActionsContext.Provider value={actions}>
-          <ThreadContext.Provider value={setThreadId}>
-            <MessageList
-              roomName={roomTitle(room)}
-              messages={messages}
-              pending={pending}
-              readSeq={dividerSeq}
-              me={user}
-              hasOlder={history.hasPreviousPage}
-              loadingOlder={isFetchingPreviousPage}
-              onLoadOlder={loadOlder}
-              onRetry={(p) => void retry(p)}
-              onDiscard={(p) => void discard(p)}
-              offline={offline}
-              onAtBottomChange={setAtBottom}
-              highlightId={highlightId}
-            />
-          </ThreadContext.Provider>
-        </MessageActionsContext.Provider>
-      )}
+      {/* The history may be loading or unreachable: what this user has queued shows all the same. */}
+      <MessageActionsContext.Provider value={actions}>
+        <ThreadContext.Provider value={setThreadId}>
+          <MessageList
+            roomName={roomTitle(room)}
+            messages={messages}
+            pending={pending}
+            historyState={history.data !== undefined ? 'loaded' : history.isError ? 'failed' : 'loading'}
+            readSeq={dividerSeq}
+            me={user}
+            hasOlder={history.hasPreviousPage}
+            loadingOlder={isFetchingPreviousPage}
+            onLoadOlder={loadOlder}
+            onRetry={(p) => void retry(p)}
+            onDiscard={(p) => void discard(p)}
+            offline={offline}
+            onAtBottomChange={setAtBottom}
+            highlightId={highlightId}
+          />
+        </ThreadContext.Provider>
+      </MessageActionsContext.Provider>
       <TypingIndicator users={typingUsers} />
       <Composer
         roomName={roomTitle(room)}
