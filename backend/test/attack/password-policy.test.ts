@@ -43,6 +43,8 @@ describe('password policy (NIST SP 800-63B)', () => {
       expect(body.code).toBe('validation_failed');
       expect(body.errors[0]?.path).toBe('body.password');
       expect(body.errors[0]?.message, password).toMatch(reason);
+      // Shown as it is under the field: a sentence.
+      expect(body.errors[0]?.message, password).toMatch(/^[A-Z].*\.$/);
       refused += 1;
     }
     const short = await attempt(username, 'seven77');

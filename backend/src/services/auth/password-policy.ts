@@ -22,17 +22,17 @@ const minContained = 4;
  * composition rules. The message is for the person choosing it.
  */
 export function passwordProblem(password: string, owner: { username: string; email: string }): string | null {
-  if (password.length < limits.passwordMin) return `use at least ${limits.passwordMin} characters`;
+  if (password.length < limits.passwordMin) return `Use at least ${limits.passwordMin} characters.`;
   const lower = password.toLowerCase();
   if (commonPasswords().has(lower)) {
-    return 'this password is one of the 10,000 most common passwords, which attackers try first; choose another';
+    return 'This password is one of the 10,000 most common passwords, which attackers try first; choose another.';
   }
   const username = owner.username.toLowerCase();
   const email = owner.email.toLowerCase();
   const local = email.split('@')[0] ?? '';
   const has = (word: string) =>
     word.length > 0 && (lower === word || (word.length >= minContained && lower.includes(word)));
-  if (has(username)) return 'the password must not be or contain your username';
-  if (has(email) || has(local)) return 'the password must not be or contain your email address';
+  if (has(username)) return 'The password must not be or contain your username.';
+  if (has(email) || has(local)) return 'The password must not be or contain your email address.';
   return null;
 }

@@ -70,7 +70,7 @@ describe('Register', () => {
             {
               path: 'body.password',
               message:
-                'this password is one of the 10,000 most common passwords, which attackers try first; choose another',
+                'This password is one of the 10,000 most common passwords, which attackers try first; choose another.',
             },
           ]),
       },

@@ -16,7 +16,7 @@ function setup() {
         const change = body as UpdateProfileBody;
         if (change.password === 'qwertyuiop') {
           return problem(400, 'validation_failed', 'password: common', [
-            { path: 'body.password', message: 'this password is one of the 10,000 most common passwords' },
+            { path: 'body.password', message: 'This password is one of the 10,000 most common passwords.' },
           ]);
         }
         if (change.password && change.currentPassword !== 'right') {
