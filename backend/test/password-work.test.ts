@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createFairPool } from '../src/services/auth/fair-pool.js';
+import { createFairPool } from '../src/ratelimit/fair-pool.js';
+import { refusePasswordWork as refuse } from '../src/services/auth/password-check.js';
 
 /** A task the test finishes by hand, recording when it started. */
 function task(name: string, started: string[]) {
@@ -18,7 +19,7 @@ const tick = () => new Promise((resolve) => setImmediate(resolve));
 
 describe('the password-work queue', () => {
   it('never runs more than its slots, and a waiting user gets the next free slot ahead of 14 queued checks of another', async () => {
-    const pool = createFairPool({ concurrency: 2, maxWaitingPerRequester: 16 });
+    const pool = createFairPool({ concurrency: 2, maxWaitingPerRequester: 16, refuse });
     const started: string[] = [];
     const attacker = Array.from({ length: 16 }, (_, i) => task(`attacker-${i}`, started));
     const results = attacker.map((t) => pool.run('user:attacker', t.run));
@@ -39,7 +40,7 @@ describe('the password-work queue', () => {
   });
 
   it('takes turns between requesters that each have work waiting', async () => {
-    const pool = createFairPool({ concurrency: 1, maxWaitingPerRequester: 8 });
+    const pool = createFairPool({ concurrency: 1, maxWaitingPerRequester: 8, refuse });
     const started: string[] = [];
     const tasks = ['a1', 'a2', 'a3', 'b1', 'b2', 'c1'].map((name) => ({ name, ...task(name, started) }));
     const results = tasks.map((t) => pool.run(t.name[0] as string, t.run));
@@ -52,7 +53,7 @@ describe('the password-work queue', () => {
   });
 
   it('the 5th waiting check of one requester is refused with 429; others still queue', async () => {
-    const pool = createFairPool({ concurrency: 1, maxWaitingPerRequester: 4 });
+    const pool = createFairPool({ concurrency: 1, maxWaitingPerRequester: 4, refuse });
     const started: string[] = [];
     const held = Array.from({ length: 5 }, (_, i) => task(`held-${i}`, started));
     const running = held.map((t) => pool.run('user:greedy', t.run));
@@ -70,7 +71,7 @@ describe('the password-work queue', () => {
   });
 
   it('a failing task frees its slot and rejects only its caller', async () => {
-    const pool = createFairPool({ concurrency: 1, maxWaitingPerRequester: 4 });
+    const pool = createFairPool({ concurrency: 1, maxWaitingPerRequester: 4, refuse });
     await expect(pool.run('x', () => Promise.reject(new Error('argon2 failed')))).rejects.toThrow(
       'argon2 failed',
     );

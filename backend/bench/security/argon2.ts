@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
 import type { AuthResponse } from '@messaging-app/shared';
 import { ms, quantile } from '../stats.js';
@@ -31,6 +32,26 @@ async function timed(until: number, call: () => Promise<Response>): Promise<Floa
 const line = (name: string, v: Float64Array) =>
   `${name} p50 ${ms(quantile(v, 0.5))}, p95 ${ms(quantile(v, 0.95))} (${v.length})`;
 
+/** A victim account that logs in and reads its profile, one request at a time, for `seconds`. */
+function victimOf(url: string, victim: AuthResponse, seconds: number) {
+  const login = () =>
+    fetch(`${url}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ login: victim.user.username, password }),
+    });
+  const profile = () =>
+    fetch(`${url}/api/profile`, { headers: { authorization: `Bearer ${victim.accessToken}` } });
+  return async () => {
+    const until = performance.now() + seconds * 1000;
+    const [logins, profiles] = await Promise.all([timed(until, login), timed(until, profile)]);
+    return { logins, profiles };
+  };
+}
+
+// Everyone is 127.0.0.1 here, and the attacker's checks are right: only the queue is measured.
+const env = { RATE_LIMIT_LOGIN_PER_IP_PER_MINUTE: '100000000', LOGIN_ACCOUNT_MAX_ATTEMPTS: '100000000' };
+
 /**
  * The victim logs in (an argon2 verification) and reads their profile, one request at a time,
  * first alone, then while one attacker keeps 16 current-password checks of their own account in
@@ -39,26 +60,13 @@ const line = (name: string, v: Float64Array) =>
  */
 export const argon2Attack: SecurityPart = {
   name: 'argon2: victim login while one user keeps 16 password checks in flight',
-  // Everyone is 127.0.0.1 here, and the attacker's checks are right: only the queue is measured.
-  env: { RATE_LIMIT_LOGIN_PER_IP_PER_MINUTE: '100000000', LOGIN_ACCOUNT_MAX_ATTEMPTS: '100000000' },
+  env,
   async run(server, print, quick) {
     const seconds = quick ? 4 : 10;
     const tag = Math.random().toString(36).slice(2, 8);
     const victim = await registerAccount(server.url, `victim_${tag}`);
     const attacker = await registerAccount(server.url, `attacker_${tag}`);
-    const login = () =>
-      fetch(`${server.url}/api/auth/login`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ login: victim.user.username, password }),
-      });
-    const profile = () =>
-      fetch(`${server.url}/api/profile`, { headers: { authorization: `Bearer ${victim.accessToken}` } });
-    const measure = async () => {
-      const until = performance.now() + seconds * 1000;
-      const [logins, profiles] = await Promise.all([timed(until, login), timed(until, profile)]);
-      return { logins, profiles };
-    };
+    const measure = victimOf(server.url, victim, seconds);
 
     const alone = await measure();
     print(`  alone:         ${line('login', alone.logins)}; ${line('GET /api/profile', alone.profiles)}`);
@@ -93,5 +101,31 @@ export const argon2Attack: SecurityPart = {
       `  login p50 ×${factor.toFixed(1)}; attacker answers ${JSON.stringify(Object.fromEntries(answers))}; ` +
         `server CPU ${(cpu * 100).toFixed(0)}% of one core`,
     );
+  },
+};
+
+/**
+ * The control of `argon2Attack`: the same victim, alone and then while another process keeps one
+ * core busy, which is what the attacker's argon2 slot takes, with no request to the server at all.
+ * What the victim loses here is the machine's, not the queue's.
+ */
+export const argon2Control: SecurityPart = {
+  name: 'argon2 control: victim login while another process keeps one core busy (no attacker requests)',
+  env,
+  async run(server, print, quick) {
+    const seconds = quick ? 4 : 10;
+    const victim = await registerAccount(server.url, `victim_${Math.random().toString(36).slice(2, 8)}`);
+    const measure = victimOf(server.url, victim, seconds);
+    const alone = await measure();
+    print(`  alone:         ${line('login', alone.logins)}; ${line('GET /api/profile', alone.profiles)}`);
+    const burner = spawn(process.execPath, ['-e', 'for (;;) {}'], { stdio: 'ignore' });
+    try {
+      const burnt = await measure();
+      print(`  one core busy: ${line('login', burnt.logins)}; ${line('GET /api/profile', burnt.profiles)}`);
+      const factor = quantile(burnt.logins, 0.5) / quantile(alone.logins, 0.5);
+      print(`  login p50 ×${factor.toFixed(1)}`);
+    } finally {
+      burner.kill('SIGKILL');
+    }
   },
 };

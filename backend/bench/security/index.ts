@@ -5,7 +5,7 @@
  */
 import { startServer } from '../server.js';
 import type { BenchServer, ServerOptions } from '../server.js';
-import { argon2Attack } from './argon2.js';
+import { argon2Attack, argon2Control } from './argon2.js';
 import { replayAttack } from './replay.js';
 
 export interface SecurityPart {
@@ -17,7 +17,7 @@ export interface SecurityPart {
   run(server: BenchServer, print: (line?: string) => void, quick: boolean): Promise<void>;
 }
 
-const parts: SecurityPart[] = [argon2Attack, replayAttack];
+const parts: SecurityPart[] = [argon2Attack, argon2Control, replayAttack];
 
 export async function security(
   services: Pick<ServerOptions, 'postgres' | 'redis'>,

@@ -1,8 +1,11 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { on } from 'node:events';
+import { Worker } from 'node:worker_threads';
 import type WebSocket from 'ws';
 import type { AuthResponse, Room } from '@messaging-app/shared';
 import type { SecurityPart } from './index.js';
-import { describeLatencies, measureVictim, openSocket } from './victim.js';
+import type { AttackerInit, AttackerReport } from './replay-attacker.js';
+import { describeDelay, describeLatencies, eventLoopDelay, measureVictim, openSocket } from './victim.js';
 import { postJson } from '../../test/support/http.js';
 
 async function register(base: string, name: string): Promise<AuthResponse> {
@@ -30,6 +33,8 @@ async function fill(socket: WebSocket, roomId: string, count: number): Promise<v
   });
 }
 
+const metricsToken = randomBytes(24).toString('hex');
+
 /**
  * Issue 17 item 3: an account sends bursts of 100 `subscribe {afterSeq: 0}` frames (~8 KB) in a
  * room of ~104 events, over and over, while another user pings and lists rooms.
@@ -37,6 +42,7 @@ async function fill(socket: WebSocket, roomId: string, count: number): Promise<v
 export const replayAttack: SecurityPart = {
   name: 'replay amplification: 100 × subscribe {afterSeq: 0} in a room of 104 events, repeated',
   embedded: true,
+  env: { METRICS_TOKEN: metricsToken },
   async run(server, print, quick) {
     const seconds = quick ? 5 : 15;
     const ws = server.url.replace('http', 'ws') + '/ws';
@@ -53,33 +59,28 @@ export const replayAttack: SecurityPart = {
     writer.close();
     const victimSocket = await openSocket(ws, victim.accessToken);
 
+    await eventLoopDelay(server.url, metricsToken);
     const quiet = await measureVictim(server.url, victimSocket, victim.accessToken, seconds);
-    print(describeLatencies('no attacker  ', quiet));
-
-    const attackerSocket = await openSocket(ws, attacker.accessToken);
-    let replayed = 0;
-    let limited = 0;
-    attackerSocket.on('message', (data) => {
-      const frame = JSON.parse(String(data)) as { type: string; code?: string; seq?: number };
-      if (frame.seq !== undefined) replayed += 1;
-      if (frame.type === 'error' && frame.code === 'rate_limited') limited += 1;
-    });
-    let attacking = true;
-    const attack = (async () => {
-      const burst = JSON.stringify({ type: 'subscribe', roomId: room.id, afterSeq: 0 });
-      while (attacking && attackerSocket.readyState === attackerSocket.OPEN) {
-        for (let i = 0; i < 100; i++) attackerSocket.send(burst);
-        await new Promise((resolve) => setTimeout(resolve, 250));
-      }
-    })();
-    const attacked = await measureVictim(server.url, victimSocket, victim.accessToken, seconds);
-    attacking = false;
-    await attack;
-    print(describeLatencies('with attacker', attacked));
     print(
-      `  attacker: ${replayed} events replayed in ${seconds} s, ${limited} rate_limited answers, socket ${attackerSocket.readyState === attackerSocket.OPEN ? 'open' : 'closed'}`,
+      `${describeLatencies('no attacker  ', quiet)}; ${describeDelay(await eventLoopDelay(server.url, metricsToken))}`,
     );
-    attackerSocket.close();
+
+    const attackerThread = new Worker(new URL('./replay-attacker-entry.mjs', import.meta.url), {
+      workerData: { wsUrl: ws, token: attacker.accessToken, roomId: room.id } satisfies AttackerInit,
+    });
+    const messages = on(attackerThread, 'message');
+    const next = async () => ((await messages.next()) as IteratorResult<[unknown]>).value[0];
+    if ((await next()) !== 'ready') throw new Error('the attacker did not start');
+    const attacked = await measureVictim(server.url, victimSocket, victim.accessToken, seconds);
+    const delay = await eventLoopDelay(server.url, metricsToken);
+    attackerThread.postMessage('stop');
+    const report = (await next()) as AttackerReport;
+    await attackerThread.terminate();
+    print(`${describeLatencies('with attacker', attacked)}; ${describeDelay(delay)}`);
+    print(
+      `  attacker: ${report.sent} subscribes sent, ${report.subscribed} subscribed and ${report.limited} rate_limited answers, ` +
+        `${report.replayed} events replayed in ${seconds} s, socket ${report.open ? 'open' : 'closed'}`,
+    );
     victimSocket.close();
   },
 };

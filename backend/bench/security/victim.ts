@@ -74,3 +74,26 @@ export function describeLatencies(label: string, l: Latencies): string {
     `${name} p50 ${ms(quantile(v, 0.5))}, p95 ${ms(quantile(v, 0.95))}, max ${ms(v[v.length - 1] ?? Number.NaN)} (${v.length})`;
   return `  ${label}: ${line('ping', l.ping)}; ${line('GET /api/rooms', l.rooms)}`;
 }
+
+/**
+ * The server's event-loop delay since the previous call (prom-client resets its histogram on every
+ * scrape): how long the main thread was blocked at most, whoever's work blocked it. Needs the
+ * server started with `METRICS_TOKEN`.
+ */
+export async function eventLoopDelay(base: string, token: string): Promise<{ p99: number; max: number }> {
+  const response = await fetch(`${base}/metrics`, { headers: { authorization: `Bearer ${token}` } });
+  const text = await response.text();
+  if (response.status !== 200) throw new Error(`/metrics: ${response.status} ${text}`);
+  const seconds = (name: string) => {
+    const match = new RegExp(`^${name} ([0-9.e+-]+)$`, 'm').exec(text);
+    if (!match) throw new Error(`/metrics has no ${name}`);
+    return Number(match[1]) * 1000;
+  };
+  return {
+    p99: seconds('nodejs_eventloop_lag_p99_seconds'),
+    max: seconds('nodejs_eventloop_lag_max_seconds'),
+  };
+}
+
+export const describeDelay = (d: { p99: number; max: number }) =>
+  `server event-loop delay p99 ${ms(d.p99)}, max ${ms(d.max)}`;

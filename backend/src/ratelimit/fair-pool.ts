@@ -1,8 +1,6 @@
-import { tooManyRequests } from '../../ratelimit/limiter.js';
-
-/** Bounded, fair execution of CPU-heavy work (argon2): see createFairPool. */
+/** Bounded, fair execution of work one requester could hog (argon2, replay reads): see createFairPool. */
 export interface FairPool {
-  /** Runs `task` when a slot is free and it is `requester`'s turn; 429 past the requester's queue. */
+  /** Runs `task` when a slot is free and it is `requester`'s turn; `refuse()` past the requester's queue. */
   run<T>(requester: string, task: () => Promise<T>): Promise<T>;
   /** Tasks running and waiting, for metrics and tests. */
   load(): { running: number; waiting: number };
@@ -11,8 +9,10 @@ export interface FairPool {
 export interface FairPoolOptions {
   /** Tasks running at once: the cores argon2 may take (each verification is single-threaded). */
   concurrency: number;
-  /** Tasks one requester may have waiting; one more is refused with 429. */
+  /** Tasks one requester may have waiting; one more is refused with `refuse()`. */
   maxWaitingPerRequester: number;
+  /** The error a task past its requester's queue is rejected with (a 429). */
+  refuse: () => Error;
 }
 
 interface Job {
@@ -71,7 +71,7 @@ export function createFairPool(options: FairPoolOptions): FairPool {
     run<T>(requester: string, task: () => Promise<T>): Promise<T> {
       const jobs = waiting.get(requester) ?? [];
       if (jobs.length >= options.maxWaitingPerRequester) {
-        return Promise.reject(tooManyRequests('password_work', 1000, 'too many password checks at once'));
+        return Promise.reject(options.refuse());
       }
       return new Promise<T>((resolve, reject) => {
         jobs.push({

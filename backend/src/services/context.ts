@@ -6,8 +6,9 @@ import type { Bus } from '../bus/messages.js';
 import type { Presence } from '../presence/presence.js';
 import type { Limiter } from '../ratelimit/limiter.js';
 import { openLimiter } from '../ratelimit/open.js';
-import type { FairPool } from './auth/fair-pool.js';
-import { createFairPool } from './auth/fair-pool.js';
+import type { FairPool } from '../ratelimit/fair-pool.js';
+import { createFairPool } from '../ratelimit/fair-pool.js';
+import { refusePasswordWork } from './auth/password-check.js';
 
 /** Everything a business action may touch. Services never see a request or a reply. */
 export interface AppContext {
@@ -34,6 +35,7 @@ export function createContext(
     passwordWork: createFairPool({
       concurrency: limits.passwordWorkConcurrency,
       maxWaitingPerRequester: limits.passwordWorkQueuePerRequester,
+      refuse: refusePasswordWork,
     }),
   };
 }

@@ -12,8 +12,8 @@ import type { EventSource } from './room-stream.js';
 import { limitMessageSend } from '../ratelimit/limiter.js';
 import type { Limiter } from '../ratelimit/limiter.js';
 import type { Boundary } from './boundary.js';
-import { ReplayBudgetSpent, grantReplay } from './replay-budget.js';
-import type { UserReplayBudgets } from './replay-budget.js';
+import { ReplayBudgetSpent, grantReplay, refusedReplay } from './replay-budget.js';
+import type { EventBucket, UserReplayBudgets } from './replay-budget.js';
 import { metrics } from '../metrics/metrics.js';
 
 export interface HandlerDeps {
@@ -44,10 +44,19 @@ export async function subscribe(
 ) {
   const { ctx, hub } = deps;
   const roomId = frame.roomId;
+  const refused =
+    frame.afterSeq === undefined ? undefined : refusedReplay(replayBuckets(deps, connection, identity));
+  if (refused) {
+    // Told to wait and did not: no query at all. The subscription it would replace ends, as it does
+    // when a replay is refused after the gate.
+    hub.detach(connection, roomId);
+    connection.roomError('rate_limited', refused.message, roomId, refused.retryAfterMs);
+    return;
+  }
   const stream: RoomStream = new RoomStream(
     roomId,
     (text) => connection.sendText(text),
-    (afterSeq, limit) => hub.readEvents(roomId, afterSeq, limit),
+    (afterSeq, limit) => hub.readEvents(roomId, afterSeq, limit, identity.userId),
     (error) => streamLost(deps, connection, stream, error),
     deps.options.replayPageSize,
   );
@@ -84,11 +93,11 @@ async function replay(
   lastSeq: number,
 ): Promise<void> {
   const { hub, options } = deps;
-  const buckets = [connection.replayBudget, deps.replayBudgets.of(identity.userId)];
+  const buckets = replayBuckets(deps, connection, identity);
   // Each page is paid for by the socket and its user before it is read; a short page is refunded.
   const charged: EventSource = async (after, limit) => {
     const granted = grantReplay(buckets, limit, options.replayPageSize);
-    const frames = await hub.readEvents(stream.roomId, after, granted);
+    const frames = await hub.readEvents(stream.roomId, after, granted, identity.userId);
     for (const bucket of buckets) bucket.refund(granted - frames.length);
     metrics.wsReplayedEvents.inc(frames.length);
     return frames;
@@ -103,6 +112,11 @@ async function replay(
   } catch (error) {
     streamLost(deps, connection, stream, error);
   }
+}
+
+/** What a replay on this socket is paid from: the socket's budget and its user's. */
+function replayBuckets(deps: HandlerDeps, connection: Connection, identity: Identity): EventBucket[] {
+  return [connection.replayBudget, deps.replayBudgets.of(identity.userId)];
 }
 
 /** Detaches `stream` if it is still the socket's stream of its room (a newer one is left alone). */

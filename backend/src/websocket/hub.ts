@@ -11,6 +11,7 @@ import type { RoomStream } from './room-stream.js';
 import type { GatewayOptions } from './options.js';
 import type { Boundary, Entry } from './boundary.js';
 import { observeFanoutLag } from '../metrics/metrics.js';
+import { ReplayTurns } from './replay-turns.js';
 
 /** What the hub holds, for tests and leak hunting. */
 export interface HubStats {
@@ -38,6 +39,7 @@ export class Hub {
   private readonly offlineTimers = new Map<string, NodeJS.Timeout>();
   private stopping = false;
   private readonly reads = new Map<string, Promise<RoomEventFrame[]>>();
+  private readonly turns: ReplayTurns;
   /** Re-reads sessions and memberships from the store (see revalidate.ts); set by the gateway. */
   authority: { revalidate(): Promise<void> } | undefined;
 
@@ -45,7 +47,9 @@ export class Hub {
     private readonly ctx: AppContext,
     private readonly options: GatewayOptions,
     private readonly boundary: Boundary,
-  ) {}
+  ) {
+    this.turns = new ReplayTurns(options.replayConcurrency ?? (ctx.config.databaseUrl ? 4 : 1));
+  }
 
   /** An authenticated socket joins the instance; announces the user online if they were not. */
   addUser(connection: Connection, userId: string): void {
@@ -121,14 +125,17 @@ export class Hub {
   }
 
   /**
-   * Stored events of a room after a seq. Sockets of one room that fall behind together (a lost
-   * doorbell, a bus outage) ask the same question at once: it is asked of the database once.
+   * Stored events of a room after a seq, read in `userId`'s turn (replay-turns.ts). Sockets of one
+   * room that fall behind together (a lost doorbell, a bus outage) ask the same question at once:
+   * it is asked of the database once, in the turn of the first who asked.
    */
-  readEvents(roomId: string, afterSeq: number, limit: number): Promise<RoomEventFrame[]> {
+  readEvents(roomId: string, afterSeq: number, limit: number, userId: string): Promise<RoomEventFrame[]> {
     const key = `${roomId}:${afterSeq}:${limit}`;
     let read = this.reads.get(key);
     if (!read) {
-      read = eventsAfter(this.ctx, roomId, afterSeq, limit).finally(() => this.reads.delete(key));
+      read = this.turns
+        .run(userId, () => eventsAfter(this.ctx, roomId, afterSeq, limit))
+        .finally(() => this.reads.delete(key));
       this.reads.set(key, read);
     }
     return read;

@@ -21,8 +21,16 @@ export interface GatewayOptions {
   revalidateMs?: number;
   /** A socket whose unsent output exceeds this many bytes is too slow to keep; it resumes by seq. */
   maxBufferedBytes: number;
-  /** Stored events read per replay query; the replay yields to other work between pages. */
+  /**
+   * Stored events read per replay query; the replay yields to other work between pages. On the
+   * embedded store a page's query blocks the main thread: 25 events take ~1–3 ms, 100 take ~5–10.
+   */
   replayPageSize: number;
+  /**
+   * Replay and gap-fill reads running at once on this instance, taking turns by user. Default: 1 on
+   * the embedded store (its queries run on the main thread anyway), 4 on PostgreSQL.
+   */
+  replayConcurrency?: number;
   /** The `retryAfterMs` of an `unavailable` error frame (the store failed during a replay). */
   unavailableRetryMs: number;
 }
@@ -33,6 +41,6 @@ export const defaultGatewayOptions: GatewayOptions = {
   presenceGraceMs: 5_000,
   typingThrottleMs: 2_000,
   maxBufferedBytes: 8 * 1024 * 1024,
-  replayPageSize: 100,
+  replayPageSize: 25,
   unavailableRetryMs: 1_000,
 };

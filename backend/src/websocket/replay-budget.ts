@@ -8,6 +8,8 @@ import { rateLimited } from '../metrics/security.js';
 export class EventBucket {
   private tokens: number;
   private at: number;
+  /** Until when a refused replay told its client to wait. */
+  private refusedUntil = 0;
 
   constructor(
     readonly capacity: number,
@@ -38,6 +40,16 @@ export class EventBucket {
     this.tokens = Math.min(this.capacity, this.tokens + count);
   }
 
+  /** Replays are refused for `ms` from now (the wait a refusal announced). */
+  refuseFor(ms: number): void {
+    this.refusedUntil = Math.max(this.refusedUntil, this.now() + ms);
+  }
+
+  /** How much of the last refusal's wait is left. */
+  refusedForMs(): number {
+    return Math.max(0, this.refusedUntil - this.now());
+  }
+
   /** How long until `count` events (at most the capacity) are available. */
   msUntil(count: number): number {
     this.refill();
@@ -55,17 +67,31 @@ export class ReplayBudgetSpent extends AppError {
 
 /**
  * Grants up to `wanted` events from every bucket at once (the socket's and its user's), or throws
- * `ReplayBudgetSpent` with the time until a page can be granted again.
+ * `ReplayBudgetSpent` with the time until a page can be granted again. Only whole pages (`wanted`
+ * up to `minimumPage`) are granted: a page of one event costs a query nearly as much as a full one,
+ * so a client resubscribing as fast as the budget drips would make a query per event.
  */
 export function grantReplay(buckets: EventBucket[], wanted: number, minimumPage: number): number {
+  const page = Math.min(wanted, minimumPage);
   const granted = Math.min(wanted, ...buckets.map((b) => b.available()));
-  if (granted <= 0) {
+  if (granted < page) {
     rateLimited.inc({ limit: 'ws_replay' });
-    const page = Math.min(wanted, minimumPage);
+    for (const bucket of buckets) bucket.refuseFor(bucket.msUntil(page));
     throw new ReplayBudgetSpent(Math.max(1000, ...buckets.map((b) => b.msUntil(page))));
   }
   for (const bucket of buckets) bucket.take(granted);
   return granted;
+}
+
+/**
+ * The refusal of a replay asked for while a budget still waits out its last refusal, or undefined.
+ * Checked before the room gate: a client that ignores `retryAfterMs` costs no query.
+ */
+export function refusedReplay(buckets: EventBucket[]): ReplayBudgetSpent | undefined {
+  const wait = Math.max(...buckets.map((b) => b.refusedForMs()));
+  if (wait <= 0) return undefined;
+  rateLimited.inc({ limit: 'ws_replay' });
+  return new ReplayBudgetSpent(Math.max(1000, wait));
 }
 
 /** The replay buckets of the users of one instance; full ones are forgotten so the map stays small. */

@@ -1,7 +1,12 @@
 import type { AppContext } from '../context.js';
 import { admitLogin, reportLogin } from '../../ratelimit/login-throttle.js';
 import { passwordVerifications } from '../../metrics/security.js';
+import { tooManyRequests } from '../../ratelimit/limiter.js';
 import { hashPassword, verifyNothing, verifyPassword } from './passwords.js';
+
+/** The answer to a password check past its requester's share of the queue. */
+export const refusePasswordWork = () =>
+  tooManyRequests('password_work', 1000, 'too many password checks at once');
 
 /** Who is asking: the fair share of password work is theirs (the user once signed in, else the address). */
 export interface Requester {
