@@ -389,6 +389,25 @@ export const emailChanges = pgTable(
   ],
 );
 
+/**
+ * A password reset link not yet followed: at most one per user (a newer request replaces it), the
+ * link's token stored only as a SHA-256 hash, deleted when used.
+ */
+export const passwordResets = pgTable(
+  'password_resets',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    userId: userOwned('user_id'),
+    tokenHash: text('token_hash').notNull(),
+    expiresAt: instant('expires_at').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex('password_resets_user_key').on(t.userId),
+    uniqueIndex('password_resets_token_hash_key').on(t.tokenHash),
+  ],
+);
+
 /** Side effects waiting to be published to the broker after their transaction committed. */
 export const outbox = pgTable(
   'outbox',
@@ -425,5 +444,6 @@ export const schema = {
   messageReactions,
   threadReads,
   emailChanges,
+  passwordResets,
   outbox,
 };

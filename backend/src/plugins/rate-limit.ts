@@ -59,6 +59,13 @@ export const rateLimitPlugin = fp(
           keyGenerator: byIp,
           hook: 'onRequest',
         };
+      } else if (is(api.requestPasswordReset) || is(api.confirmPasswordReset)) {
+        config.rateLimit = {
+          max: s.passwordResetPerIpPerHour,
+          timeWindow: 3_600_000,
+          keyGenerator: byIp,
+          hook: 'onRequest',
+        };
       } else if (is(api.login)) {
         config.rateLimit = {
           max: s.loginPerIpPerMinute,

@@ -7,6 +7,9 @@ export interface RateLimits {
   apiPerMinute: number;
   loginPerIpPerMinute: number;
   registerPerIpPerHour: number;
+  /** Password reset requests per IP, and reset mails per email address, per hour. */
+  passwordResetPerIpPerHour: number;
+  passwordResetPerAddressPerHour: number;
   /** NIST SP 800-63B: at most this many password verifications per account per window. */
   loginAccountMax: number;
   loginWindowSeconds: number;
@@ -49,6 +52,8 @@ const LimitEnv = z.object({
   RATE_LIMIT_API_PER_MINUTE: count.default(1200),
   RATE_LIMIT_LOGIN_PER_IP_PER_MINUTE: count.default(30),
   RATE_LIMIT_REGISTER_PER_IP_PER_HOUR: count.default(30),
+  RATE_LIMIT_PASSWORD_RESET_PER_IP_PER_HOUR: count.default(10),
+  RATE_LIMIT_PASSWORD_RESET_PER_ADDRESS_PER_HOUR: count.default(3),
   LOGIN_ACCOUNT_MAX_ATTEMPTS: count.default(100),
   LOGIN_ACCOUNT_WINDOW_SECONDS: count.default(3600),
   LOGIN_SLOWDOWN_AFTER: count.default(5),
@@ -82,6 +87,8 @@ export function rateLimitsFromEnv(source: NodeJS.ProcessEnv): RateLimits {
     apiPerMinute: e.RATE_LIMIT_API_PER_MINUTE,
     loginPerIpPerMinute: e.RATE_LIMIT_LOGIN_PER_IP_PER_MINUTE,
     registerPerIpPerHour: e.RATE_LIMIT_REGISTER_PER_IP_PER_HOUR,
+    passwordResetPerIpPerHour: e.RATE_LIMIT_PASSWORD_RESET_PER_IP_PER_HOUR,
+    passwordResetPerAddressPerHour: e.RATE_LIMIT_PASSWORD_RESET_PER_ADDRESS_PER_HOUR,
     loginAccountMax: e.LOGIN_ACCOUNT_MAX_ATTEMPTS,
     loginWindowSeconds: e.LOGIN_ACCOUNT_WINDOW_SECONDS,
     loginSlowdownAfter: e.LOGIN_SLOWDOWN_AFTER,

@@ -1,9 +1,10 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { api } from '@messaging-app/shared';
+import { api, passwordResetAcceptedDetail } from '@messaging-app/shared';
 import { register } from '../services/auth/register.js';
 import { login } from '../services/auth/login.js';
 import { refresh } from '../services/auth/refresh.js';
 import { logout } from '../services/auth/logout.js';
+import { confirmPasswordReset, requestPasswordReset } from '../services/auth/password-reset.js';
 import { callerOf } from '../plugins/auth.js';
 import { schemaOf } from './schema-of.js';
 import type { RouteOptions } from './types.js';
@@ -28,6 +29,24 @@ export async function authRoutes(instance: FastifyInstance, { ctx }: RouteOption
 
   app.post(api.refresh.path, { schema: schemaOf(api.refresh) }, async (request) =>
     refresh(ctx, request.body.refreshToken),
+  );
+
+  app.post(
+    api.requestPasswordReset.path,
+    { schema: schemaOf(api.requestPasswordReset) },
+    async (request, reply) => {
+      await requestPasswordReset(ctx, request.body.email);
+      return reply.code(202).send({ detail: passwordResetAcceptedDetail });
+    },
+  );
+
+  app.post(
+    api.confirmPasswordReset.path,
+    { schema: schemaOf(api.confirmPasswordReset) },
+    async (request, reply) => {
+      await confirmPasswordReset(ctx, request.body.token, request.body.password, requesterOf(request));
+      return reply.code(204).send(null);
+    },
   );
 
   app.post(

@@ -4,7 +4,7 @@ import type { Db } from '../db/client.js';
 import { outbox } from '../db/schema.js';
 import type { JobQueue } from '../queue/job-queue.js';
 import { emailTopic } from '../services/notifications/create.js';
-import { accountMailTopic } from '../services/users/email-change.js';
+import { accountMailTopic } from '../services/account-mail.js';
 import { onOutboxDoorbell } from '../services/notifications/outbox-doorbell.js';
 
 export interface OutboxRelayOptions {

@@ -62,7 +62,13 @@ type Actor = 'owner' | 'member' | 'outsider' | 'disposable' | 'none' | 'garbage'
  * Operations that end or change the acting account (its session, its password): the fuzzer runs them as
  * a disposable account, replaced once they succeed, so the world's actors stay signed in.
  */
-const selfDestructive = new Set<EndpointName>(['logout', 'refresh', 'updateProfile', 'confirmEmailChange']);
+const selfDestructive = new Set<EndpointName>([
+  'logout',
+  'refresh',
+  'updateProfile',
+  'confirmEmailChange',
+  'confirmPasswordReset',
+]);
 /** Operations that may take the world's rooms or memberships away: after a success the world is checked. */
 const worldDestructive = new Set<EndpointName>([
   'deleteRoom',
@@ -334,6 +340,21 @@ async function sensible(name: EndpointName): Promise<Request> {
       });
       const token = await queuedLinkToken(app.ctx.db, address);
       return { method: 'POST', url: '/api/users/me/email/confirm', token: as(self), body: { token } };
+    }
+    case 'requestPasswordReset':
+      return { method: 'POST', url: '/api/auth/password-reset', body: { email: self.user.email } };
+    case 'confirmPasswordReset': {
+      await app.server.inject({
+        method: 'POST',
+        url: '/api/auth/password-reset',
+        payload: { email: self.user.email },
+      });
+      const token = await queuedLinkToken(app.ctx.db, self.user.email);
+      return {
+        method: 'POST',
+        url: '/api/auth/password-reset/confirm',
+        body: { token, password: `reset ${randomUUID()}` },
+      };
     }
     case 'healthz':
       return { method: 'GET', url: '/healthz' };

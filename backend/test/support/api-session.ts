@@ -186,6 +186,14 @@ export async function realisticSession(session: ApiSession): Promise<void> {
   const missing = await session.call('getRoom', { token: a, params: { id: randomUUID() } });
   expectStatus(missing.status, 404, 'getRoom of an unknown room');
   expectStatus((await session.call('deleteRoom', { token: a, params: id })).status, 204, 'deleteRoom');
+  const resetAsked = await session.call('requestPasswordReset', {
+    body: { email: `${carol.user.username}@example.test` },
+  });
+  expectStatus(resetAsked.status, 202, 'requestPasswordReset');
+  const spentLink = await session.call('confirmPasswordReset', {
+    body: { token: 'not-a-link-token', password: 'a brand new passphrase' },
+  });
+  expectStatus(spentLink.status, 400, 'confirmPasswordReset with a link that is not valid');
   const out = await session.call('logout', { token: a, body: { refreshToken: refreshed.body.refreshToken } });
   expectStatus(out.status, 204, 'logout');
   const afterLogout = await session.call('getProfile', { token: carol.accessToken });

@@ -53,6 +53,7 @@ export const testProcessEnv: Record<string, string> = {
   LOG_LEVEL: 'info',
   RATE_LIMIT_API_PER_MINUTE: '1000000',
   RATE_LIMIT_REGISTER_PER_IP_PER_HOUR: '1000000',
+  RATE_LIMIT_PASSWORD_RESET_PER_IP_PER_HOUR: '1000000',
   RATE_LIMIT_MESSAGES_PER_SECOND: '100000',
   RATE_LIMIT_MESSAGE_BURST: '100000',
 };
@@ -66,6 +67,7 @@ export const generousLimits: Partial<RateLimits> = {
   apiPerMinute: 1_000_000,
   loginPerIpPerMinute: 1_000_000,
   registerPerIpPerHour: 1_000_000,
+  passwordResetPerIpPerHour: 1_000_000,
   messagesPerSecond: 1_000_000,
   messageBurst: 1_000_000,
   wsFramesPerSecond: 1_000_000,

@@ -1,7 +1,7 @@
 import { desc, eq } from 'drizzle-orm';
 import type { Db } from '../../src/db/client.js';
 import { outbox } from '../../src/db/schema.js';
-import { accountMailTopic } from '../../src/services/users/email-change.js';
+import { accountMailTopic } from '../../src/services/account-mail.js';
 
 /** The token of a link in a mail's text (`…?token=<token>`), or undefined. */
 export function linkToken(text: string): string | undefined {
@@ -9,7 +9,7 @@ export function linkToken(text: string): string | undefined {
 }
 
 /**
- * The token of the newest email-change link queued for `address`, read from the outbox row the worker
+ * The token of the newest link (email change, password reset) queued for `address`, read from the outbox row the worker
  * would send: for suites that run no worker. Throws when there is none.
  */
 export async function queuedLinkToken(db: Db, address: string): Promise<string> {
@@ -24,5 +24,5 @@ export async function queuedLinkToken(db: Db, address: string): Promise<string> 
     const token = mail?.to === address ? linkToken(mail.text ?? '') : undefined;
     if (token) return token;
   }
-  throw new Error(`no email-change link queued for ${address}`);
+  throw new Error(`no link queued for ${address}`);
 }

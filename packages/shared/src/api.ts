@@ -29,6 +29,7 @@ import { BlockList } from './blocks.js';
 import { Ban, BanBody, BanList, BanParams } from './bans.js';
 import { messageChangeEndpoints } from './api-message-changes.js';
 import { conversationEndpoints } from './api-conversations.js';
+import { accountEndpoints } from './api-accounts.js';
 
 type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -338,6 +339,7 @@ export const api = define({
   },
   ...messageChangeEndpoints,
   ...conversationEndpoints,
+  ...accountEndpoints,
   markRead: {
     method: 'POST',
     path: '/api/rooms/:id/read',

@@ -29,3 +29,21 @@ export const AuthResponse = z.object({
   expiresIn: z.int(),
 });
 export type AuthResponse = z.infer<typeof AuthResponse>;
+
+/** Asks for a password reset link: answered the same whether an account uses the address or not. */
+export const PasswordResetBody = z.object({ email: Email });
+export type PasswordResetBody = z.infer<typeof PasswordResetBody>;
+
+/** The answer to a reset request: the same words whether an account uses the address or not. */
+export const PasswordResetAccepted = z.object({ detail: z.string() });
+export type PasswordResetAccepted = z.infer<typeof PasswordResetAccepted>;
+/** How long a password reset link works. */
+export const passwordResetLinkMinutes = 30;
+export const passwordResetAcceptedDetail = `If an account uses this address, a link to reset its password is on its way. It works for ${passwordResetLinkMinutes} minutes.`;
+
+/** Follows a password reset link: its token and the new password. */
+export const PasswordResetConfirmBody = z.object({
+  token: z.string().min(1).max(200),
+  password: Password,
+});
+export type PasswordResetConfirmBody = z.infer<typeof PasswordResetConfirmBody>;

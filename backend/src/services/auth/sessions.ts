@@ -1,4 +1,4 @@
-import { and, eq, gt, inArray, isNull } from 'drizzle-orm';
+import { and, eq, gt, inArray, isNull, ne } from 'drizzle-orm';
 import type { AuthResponse } from '@messaging-app/shared';
 import type { Queryable } from '../../db/client.js';
 import type { users } from '../../db/schema.js';
@@ -46,6 +46,29 @@ export async function issueTokens(
     refreshToken: refresh.token,
     expiresIn: accessTokenSeconds,
   };
+}
+
+/**
+ * Revokes every live session of a user but `keep` (the caller's own, when it stays signed in): after a
+ * password or email change, or a password reset (no session kept).
+ */
+export async function revokeSessionsOf(
+  ctx: AppContext,
+  userId: string,
+  reason: string,
+  keep?: string,
+): Promise<void> {
+  const live = await ctx.db
+    .select({ id: sessions.id })
+    .from(sessions)
+    .where(
+      and(
+        eq(sessions.userId, userId),
+        isNull(sessions.revokedAt),
+        keep === undefined ? undefined : ne(sessions.id, keep),
+      ),
+    );
+  for (const session of live) await revokeSession(ctx, session.id, reason);
 }
 
 /** Revokes a session and tells every instance to close its sockets. */

@@ -1,43 +1,19 @@
-import { createHash, randomBytes } from 'node:crypto';
-import { and, eq, gt, isNull, ne, sql } from 'drizzle-orm';
+import { randomBytes } from 'node:crypto';
+import { and, eq, gt, ne, sql } from 'drizzle-orm';
 import type { Profile } from '@messaging-app/shared';
-import type { Tx } from '../../db/client.js';
-import { emailChanges, outbox, sessions, users } from '../../db/schema.js';
+import { emailChanges, users } from '../../db/schema.js';
 import { sqlState, uniqueViolation } from '../../db/errors.js';
-import type { OutgoingMail } from '../../mail/mailer.js';
 import { forgetProfile } from '../../cache/caches.js';
 import type { AppContext } from '../context.js';
 import { invalidField, notFound, takenField } from '../errors.js';
 import { toProfile } from '../presenters.js';
 import type { Caller } from '../auth/sessions.js';
-import { revokeSession } from '../auth/sessions.js';
+import { revokeSessionsOf } from '../auth/sessions.js';
+import { accountMail, hashLinkToken, queueAccountMails } from '../account-mail.js';
 import { ringOutboxDoorbell } from '../notifications/outbox-doorbell.js';
-
-/** Outbox topic of a rendered account mail; the worker sends it as it is, with no delay. */
-export const accountMailTopic = 'account.mail';
 
 /** How long the link sent to the new address works. */
 export const emailChangeTtlMs = 60 * 60_000;
-
-const hashToken = (token: string) => createHash('sha256').update(token).digest('base64url');
-
-const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-
-function mail(ctx: AppContext, id: string, to: string, subject: string, lines: string[]): OutgoingMail {
-  const host = new URL(ctx.config.publicUrl).hostname || 'localhost';
-  return {
-    to,
-    subject,
-    text: `${lines.join('\n\n')}\n`,
-    html: lines.map((l) => `<p>${escapeHtml(l)}</p>`).join('\n'),
-    // Stable across the worker's retries: a receiving server drops a copy sent twice.
-    messageId: `<${id}@${host}>`,
-  };
-}
-
-async function queueMails(tx: Tx, mails: OutgoingMail[]): Promise<void> {
-  await tx.insert(outbox).values(mails.map((m) => ({ topic: accountMailTopic, payload: { mail: m } })));
-}
 
 /**
  * Starts a change of the caller's email (their password was checked already): a single-use link to
@@ -67,26 +43,32 @@ export async function requestEmailChange(
       await tx.insert(emailChanges).values({
         userId: user.id,
         newEmail,
-        tokenHash: hashToken(token),
+        tokenHash: hashLinkToken(token),
         expiresAt: new Date(Date.now() + emailChangeTtlMs),
       });
     }
     const toNew = taken
-      ? mail(ctx, `email-change-${id}-new`, newEmail, 'Someone tried to use this email address', [
+      ? accountMail(ctx, `email-change-${id}-new`, newEmail, 'Someone tried to use this email address', [
           'Someone asked to move a messaging-app account to this address, but an account already uses it.',
           'If that was you, sign in with this address instead, or reset its password. Otherwise ignore this mail.',
         ])
-      : mail(ctx, `email-change-${id}-new`, newEmail, 'Confirm your new email address', [
+      : accountMail(ctx, `email-change-${id}-new`, newEmail, 'Confirm your new email address', [
           `${user.username} asked to use this address for their messaging-app account.`,
           `Confirm it within ${hours} hour(s), signed in as ${user.username}: ${link}`,
           'If you did not ask for this, ignore this mail: nothing changes.',
         ]);
-    const toOld = mail(ctx, `email-change-${id}-old`, user.email, 'Your email address is being changed', [
-      `Someone signed in as ${user.username} asked to change the account's email to ${newEmail}.`,
-      'It changes only when the link sent to that address is followed.',
-      'If this was not you, change your password now: your other sessions end when you do.',
-    ]);
-    await queueMails(tx, [toNew, toOld]);
+    const toOld = accountMail(
+      ctx,
+      `email-change-${id}-old`,
+      user.email,
+      'Your email address is being changed',
+      [
+        `Someone signed in as ${user.username} asked to change the account's email to ${newEmail}.`,
+        'It changes only when the link sent to that address is followed.',
+        'If this was not you, change your password now: your other sessions end when you do.',
+      ],
+    );
+    await queueAccountMails(tx, [toNew, toOld]);
   });
   ringOutboxDoorbell();
 }
@@ -101,7 +83,7 @@ export async function confirmEmailChange(ctx: AppContext, caller: Caller, token:
       .delete(emailChanges)
       .where(
         and(
-          eq(emailChanges.tokenHash, hashToken(token)),
+          eq(emailChanges.tokenHash, hashLinkToken(token)),
           eq(emailChanges.userId, caller.userId),
           gt(emailChanges.expiresAt, new Date()),
         ),
@@ -124,12 +106,6 @@ export async function confirmEmailChange(ctx: AppContext, caller: Caller, token:
     }
   });
   await forgetProfile(ctx.db, caller.userId);
-  const others = await ctx.db
-    .select({ id: sessions.id })
-    .from(sessions)
-    .where(
-      and(eq(sessions.userId, caller.userId), ne(sessions.id, caller.sessionId), isNull(sessions.revokedAt)),
-    );
-  for (const session of others) await revokeSession(ctx, session.id, 'email changed');
+  await revokeSessionsOf(ctx, caller.userId, 'email changed', caller.sessionId);
   return toProfile(updated);
 }

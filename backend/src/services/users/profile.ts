@@ -1,6 +1,6 @@
-import { and, eq, ne, isNull } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import type { Profile, UpdateProfileBody, User } from '@messaging-app/shared';
-import { sessions, users } from '../../db/schema.js';
+import { users } from '../../db/schema.js';
 import type { AppContext } from '../context.js';
 import { invalidField, notFound } from '../errors.js';
 import { toProfile, toUser } from '../presenters.js';
@@ -10,7 +10,7 @@ import { passwordProblem } from '../auth/password-policy.js';
 import { looksLikeARoommate } from './look-alike.js';
 import { requestEmailChange } from './email-change.js';
 import type { Caller } from '../auth/sessions.js';
-import { revokeSession } from '../auth/sessions.js';
+import { revokeSessionsOf } from '../auth/sessions.js';
 import { cachesOf, forgetProfile } from '../../cache/caches.js';
 
 async function loadUser(ctx: AppContext, id: string) {
@@ -80,14 +80,7 @@ export async function updateProfile(
   if (!updated) throw notFound('user');
   if (input.email !== undefined) await requestEmailChange(ctx, user, input.email);
   await forgetProfile(ctx.db, user.id);
-  if (input.password !== undefined) {
-    const others = await ctx.db
-      .select({ id: sessions.id })
-      .from(sessions)
-      .where(
-        and(eq(sessions.userId, user.id), ne(sessions.id, caller.sessionId), isNull(sessions.revokedAt)),
-      );
-    for (const session of others) await revokeSession(ctx, session.id, 'password changed');
-  }
+  if (input.password !== undefined)
+    await revokeSessionsOf(ctx, user.id, 'password changed', caller.sessionId);
   return toProfile(updated);
 }
