@@ -3,6 +3,8 @@ import { Navigate, Outlet, Route, Routes, useLocation } from 'react-router';
 import { useAuth } from './features/auth/hooks/useAuth';
 import { Login } from './features/auth/components/Login';
 import { Register } from './features/auth/components/Register';
+import { ForgotPassword } from './features/auth/components/ForgotPassword';
+import { ResetPassword } from './features/auth/components/ResetPassword';
 
 // The signed-in app (rooms, messages, Markdown, notifications, profile) is one chunk of its own, loaded
 // once: the sign-in page, the first thing a person sees, loads without it.
@@ -44,7 +46,10 @@ export function App() {
       <Route element={<GuestOnly />}>
         <Route path="/login" element={<Login />} />
         <Route path="/register" element={<Register />} />
+        <Route path="/forgot-password" element={<ForgotPassword />} />
       </Route>
+      {/* A reset link works signed in or not: it ends every session of the account anyway. */}
+      <Route path="/reset-password" element={<ResetPassword />} />
       <Route element={<RequireAuth />}>
         <Route element={<AppShell />}>
           <Route index element={<Home />} />

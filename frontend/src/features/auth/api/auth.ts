@@ -1,6 +1,7 @@
 import type {
   AuthResponse,
   LoginBody,
+  PasswordResetAccepted,
   Profile,
   RegisterBody,
   UpdateProfileBody,
@@ -23,3 +24,10 @@ export async function logout(): Promise<void> {
   const refreshToken = session.get()?.refreshToken;
   await call('logout', { body: refreshToken ? { refreshToken } : {} });
 }
+
+/** Asks for a reset link; the answer (the same whether the address has an account) says what happens. */
+export const requestPasswordReset = (email: string): Promise<PasswordResetAccepted> =>
+  call('requestPasswordReset', { body: { email } });
+/** Sets a new password with a reset link's token; every session of the account ends. */
+export const confirmPasswordReset = (token: string, password: string): Promise<void> =>
+  call('confirmPasswordReset', { body: { token, password } });

@@ -36,6 +36,9 @@ export function Login() {
         </button>
       </form>
       <p className="auth-switch">
+        <Link to="/forgot-password">Forgot your password?</Link>
+      </p>
+      <p className="auth-switch">
         New here? <Link to="/register">Create an account</Link>
       </p>
     </AuthLayout>
