@@ -70,7 +70,9 @@ const LimitEnv = z.object({
   CACHE_TTL_SECONDS: count.default(300),
   // One core stays free for the event loop: argon2 on every core starves every other request.
   PASSWORD_WORK_CONCURRENCY: count.default(Math.max(1, availableParallelism() - 1)),
-  PASSWORD_WORK_QUEUE_PER_REQUESTER: count.default(4),
+  // Waiting costs no CPU; an instant 429 does, as a client that ignores it asks again at once
+  // (docs/security.md: against a queue of 4, 16 checks in flight churned and slowed everyone).
+  PASSWORD_WORK_QUEUE_PER_REQUESTER: count.default(32),
   RATE_LIMIT_INVITATIONS_PER_HOUR: count.default(20),
   RATE_LIMIT_INVITATIONS_PER_INVITEE_PER_DAY: count.default(3),
 });
