@@ -36,6 +36,7 @@ import { roomRoutes } from './routes/rooms.js';
 import { messageRoutes } from './routes/messages.js';
 import { messageChangeRoutes } from './routes/message-changes.js';
 import { threadRoutes } from './routes/threads.js';
+import { searchRoutes } from './routes/search.js';
 import { notificationRoutes } from './routes/notifications.js';
 import { invitationRoutes } from './routes/invitations.js';
 import { blockRoutes } from './routes/blocks.js';
@@ -161,6 +162,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   await server.register(messageRoutes, { ctx });
   await server.register(messageChangeRoutes, { ctx });
   await server.register(threadRoutes, { ctx });
+  await server.register(searchRoutes, { ctx });
   await server.register(notificationRoutes, { ctx });
   const gateway = createGateway(ctx, deps.realtime);
   await server.register(gateway.routes);

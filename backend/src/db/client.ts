@@ -6,6 +6,7 @@ import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import pg from 'pg';
 import { schema } from './schema.js';
 import { lockDataDir } from './lock.js';
+import { pgliteExtensions } from './pglite-extensions.js';
 
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
 export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
@@ -134,8 +135,11 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
   const release = inMemory ? () => undefined : lockDataDir(options.dataDir);
   try {
     const client = inMemory
-      ? await PGlite.create(options.template ? { loadDataDir: options.template } : {})
-      : await PGlite.create(join(options.dataDir, 'pglite'));
+      ? await PGlite.create({
+          extensions: pgliteExtensions,
+          ...(options.template ? { loadDataDir: options.template } : {}),
+        })
+      : await PGlite.create(join(options.dataDir, 'pglite'), { extensions: pgliteExtensions });
     const db = drizzlePglite(client, { schema }) as unknown as Db;
     return {
       db,

@@ -132,6 +132,42 @@ describe('BOLA matrix over HTTP', () => {
   }, 60_000);
 });
 
+describe('search as an outsider', () => {
+  it('no attacker finds the rooms’ secret by a word, a part of it, the room id or the room name', async () => {
+    const [, secretWord] = world.secret.split('-');
+    if (!secretWord) throw new Error('the secret has no word part');
+    const searches: Array<Record<string, string>> = [
+      { q: world.secret },
+      { q: secretWord.slice(0, 5) },
+      { q: world.secret, roomId: world.privateRoom.id },
+      { q: `${world.secret} in:${world.privateRoom.name}` },
+      { q: world.secret, roomId: world.publicRoom.id },
+    ];
+    let cases = 0;
+    const leaks: string[] = [];
+    for (const [actorName, attacker] of Object.entries(world.attackers)) {
+      for (const params of searches) {
+        const response = await app.server.inject({
+          url: `/api/search?${new URLSearchParams(params)}`,
+          headers: attacker.headers,
+        });
+        cases += 1;
+        const label = `${actorName} search ${JSON.stringify(params)}`;
+        if (response.statusCode !== 200) leaks.push(`${label} → ${response.statusCode}`);
+        if (response.body.includes(world.secret)) leaks.push(`${label} leaked the secret`);
+      }
+    }
+    // The same searches find the secret for a member: the attackers' empty answers are not a broken search.
+    const member = await app.server.inject({
+      url: `/api/search?${new URLSearchParams({ q: world.secret })}`,
+      headers: world.member.headers,
+    });
+    expect(member.body).toContain(world.secret);
+    console.log(`[attack:bola-search] cases=${cases} leaks=${leaks.length}`);
+    expect(leaks).toEqual([]);
+  });
+});
+
 describe('BOLA matrix over WebSocket', () => {
   it('every room frame, as every kind of outsider: only error frames, 0 events delivered', async () => {
     const url = wsUrl(app.server);

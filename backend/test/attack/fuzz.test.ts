@@ -175,6 +175,12 @@ async function sensible(name: EndpointName): Promise<Request> {
       return { method: 'GET', url: `/api/users?q=${owner.user.username.slice(0, 4)}`, token: as(member) };
     case 'getUser':
       return { method: 'GET', url: `/api/users/${owner.user.id}`, token: as(member) };
+    case 'searchMessages':
+      return {
+        method: 'GET',
+        url: `/api/search?q=fuzz&roomId=${privateRoom.id}&limit=5`,
+        token: as(member),
+      };
     case 'listRooms':
       return { method: 'GET', url: '/api/rooms', token: as(member) };
     case 'discoverRooms':

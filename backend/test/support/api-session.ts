@@ -159,6 +159,10 @@ export async function realisticSession(session: ApiSession): Promise<void> {
   expectStatus(retried.status, 200, 'sendMessage retried');
   const blank = await session.call('sendMessage', { token: a, params: id, body: { body: '   ' } });
   expectStatus(blank.status, 400, 'sendMessage with a blank body');
+  const searched = await session.call('searchMessages', { token: b, query: { q: 'hello', roomId: room.id } });
+  expectStatus(searched.status, 200, 'searchMessages');
+  const unsearchable = await session.call('searchMessages', { token: b, query: { q: 'before:someday' } });
+  expectStatus(unsearchable.status, 400, 'searchMessages with filters alone');
   const history = await session.call('listMessages', { token: b, params: id, query: { limit: '10' } });
   expectStatus(history.status, 200, 'listMessages');
   // Before the read marker moves: reading the room past a mention also reads its notification.

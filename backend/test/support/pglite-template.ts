@@ -6,6 +6,7 @@ import { PGlite } from '@electric-sql/pglite';
 import { drizzle } from 'drizzle-orm/pglite';
 import type { Database } from '../../src/db/client.js';
 import { migrate } from '../../src/db/migrate.js';
+import { pgliteExtensions } from '../../src/db/pglite-extensions.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -22,7 +23,7 @@ declare module 'vitest' {
 export default async function setup(project: TestProject) {
   const dir = await mkdtemp(join(tmpdir(), 'pglite-template-'));
   const path = join(dir, 'migrated.tar');
-  const client = await PGlite.create();
+  const client = await PGlite.create({ extensions: pgliteExtensions });
   try {
     // The same migrate() the app runs, on a cluster whose files can be dumped.
     await migrate({

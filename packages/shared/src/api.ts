@@ -30,6 +30,7 @@ import { Ban, BanBody, BanList, BanParams } from './bans.js';
 import { messageChangeEndpoints } from './api-message-changes.js';
 import { conversationEndpoints } from './api-conversations.js';
 import { accountEndpoints } from './api-accounts.js';
+import { SearchPage, SearchQuery } from './search.js';
 
 type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -340,6 +341,16 @@ export const api = define({
   ...messageChangeEndpoints,
   ...conversationEndpoints,
   ...accountEndpoints,
+  searchMessages: {
+    method: 'GET',
+    path: '/api/search',
+    summary:
+      'Messages of the rooms the caller is a member of that contain the words of q (whole words, prefixes or any part of a word), best match first, then newest',
+    tag: 'messages',
+    auth: true,
+    querystring: SearchQuery,
+    responses: { 200: SearchPage },
+  },
   markRead: {
     method: 'POST',
     path: '/api/rooms/:id/read',

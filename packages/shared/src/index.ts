@@ -11,6 +11,7 @@ export * from './reactions.js';
 export * from './rooms.js';
 export * from './dms.js';
 export * from './threads.js';
+export * from './search.js';
 export * from './notifications.js';
 export * from './invitations.js';
 export * from './blocks.js';

@@ -15,6 +15,10 @@ export const limits = {
   reactionsPerUserPerMessage: 20,
   userSearchMax: 20,
   userSearchDefault: 10,
+  /** Characters of a message search, filters included. */
+  searchQueryMax: 200,
+  searchPageMax: 50,
+  searchPageDefault: 20,
   /** Pending invitations listed at once. */
   invitationListMax: 100,
   /** Largest HTTP request body, in bytes. */
