@@ -1,5 +1,5 @@
 /**
- * The load benchmark: `npm run bench [-- --scenario idle|fanout|saturation|security|all] [--quick]`.
+ * The load benchmark: `npm run bench [-- --scenario idle|fanout|saturation|security|search|all] [--quick]`.
  * Starts role `all` on PostgreSQL + Redis, populates users and rooms over the API, then drives
  * WebSocket clients from worker threads (so the generator is not the bottleneck) and prints sent,
  * delivered, lost, deliveries/s, send→receive latency and the server's CPU and RSS.
@@ -14,6 +14,7 @@ import type { Member } from './setup.js';
 import { merge, mib, ms, quantile } from './stats.js';
 import type { FromWorker, ToWorker, WorkerInit } from './worker.js';
 import { security } from './security/index.js';
+import { searchBench } from './search.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -32,7 +33,7 @@ const { values: args } = parseArgs({
 const quick = args.quick;
 const workerCount = Number(args.workers);
 const scenarios =
-  args.scenario === 'all' ? ['idle', 'fanout', 'saturation', 'security'] : [String(args.scenario)];
+  args.scenario === 'all' ? ['idle', 'fanout', 'saturation', 'security', 'search'] : [String(args.scenario)];
 const shape = quick
   ? { users: 200, rooms: 4, senders: 20, rate: 200, seconds: 5, idle: 1000 }
   : { users: 1000, rooms: 10, senders: 100, rate: 1000, seconds: 20, idle: 10_000 };
@@ -197,6 +198,9 @@ async function idle(server: BenchServer, members: Member[]) {
 async function main() {
   if (scenarios.includes('security')) {
     await security({ postgres: args.postgres, redis: args.redis }, print, quick);
+  }
+  if (scenarios.includes('search')) {
+    await searchBench({ postgres: args.postgres, redis: args.redis }, print, quick);
   }
   if (!scenarios.some((s) => ['idle', 'fanout', 'saturation'].includes(s))) return;
   print(`starting role all on PostgreSQL + Redis${quick ? ' (quick shape)' : ''}…`);

@@ -13,6 +13,8 @@ const ticksPerSecond = 100; // getconf CLK_TCK on Linux
 
 export interface BenchServer {
   url: string;
+  /** The server's own PostgreSQL database (dropped by `stop`); none on the embedded defaults. */
+  databaseUrl: string | undefined;
   pid: number;
   /** Seconds of CPU (user + system) the server has used so far. */
   cpuSeconds(): number;
@@ -110,6 +112,7 @@ export async function startServer(options: ServerOptions): Promise<BenchServer> 
   process.once('exit', orphan);
   return {
     url,
+    databaseUrl: database.url,
     pid,
     cpuSeconds() {
       const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];

@@ -18,6 +18,7 @@ const Room = part('Room');
 const NotificationList = part('NotificationList');
 const Profile = part('Profile');
 const ConfirmEmail = part('ConfirmEmail');
+const SearchResults = part('SearchResults');
 
 function RequireAuth() {
   const { signedIn } = useAuth();
@@ -55,6 +56,7 @@ export function App() {
           <Route index element={<Home />} />
           <Route path="/rooms/:roomId" element={<Room />} />
           <Route path="/notifications" element={<NotificationList />} />
+          <Route path="/search" element={<SearchResults />} />
           <Route path="/profile" element={<Profile />} />
           <Route path="/profile/confirm-email" element={<ConfirmEmail />} />
           <Route path="*" element={<NotFound />} />

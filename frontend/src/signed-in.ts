@@ -4,3 +4,4 @@ export { Room } from './features/rooms/components/Room';
 export { NotificationList } from './features/notifications/components/NotificationList';
 export { Profile } from './features/profile/components/Profile';
 export { ConfirmEmail } from './features/profile/components/ConfirmEmail';
+export { SearchResults } from './features/search/components/SearchResults';

@@ -7,11 +7,12 @@ import { DiscoverRoomsDialog } from '../features/rooms/components/DiscoverRoomsD
 import { useNotifications } from '../features/notifications/hooks/useNotifications';
 import { DirectMessages } from '../features/dms/components/DirectMessages';
 import { NewDmDialog } from '../features/dms/components/NewDmDialog';
+import { SearchBox } from '../features/search/components/SearchBox';
 import { Avatar } from './Avatar';
 import { Icon } from './Icon';
 import { UnreadBadge, withUnread } from './UnreadBadge';
 
-/** Navigation: who I am, notifications, my rooms, and the ways to get into more rooms. */
+/** Navigation: who I am, search, notifications, my rooms, and the ways to get into more rooms. */
 export function Sidebar() {
   const { user, signOut } = useAuth();
   const notifications = useNotifications();
@@ -27,6 +28,7 @@ export function Sidebar() {
           </span>
           messaging-app
         </Link>
+        <SearchBox />
       </div>
       <NavLink to="/notifications" className="sidebar-item" aria-label={withUnread('Notifications', unread)}>
         <Icon name="bell" />
