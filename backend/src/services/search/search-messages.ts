@@ -28,10 +28,9 @@ function roomCondition(caller: Caller, search: ParsedSearch): SQL {
       ),
     );
   }
-  return inArray(
-    messages.roomId,
-    sql`(select ${roomParticipants.roomId} from ${roomParticipants} where ${and(...mine)})`,
-  );
+  // An array computed once, not a semi-join: the planner guesses a few memberships, and a nested loop over
+  // them repeats the trigram index scan once per room (measured: 50 rooms, 1M messages, 4.4 s instead of 0.3 s).
+  return sql`${messages.roomId} = any(array(select ${roomParticipants.roomId} from ${roomParticipants} where ${and(...mine)}))`;
 }
 
 function senderCondition(senders: string[]): SQL {
