@@ -672,13 +672,16 @@ describe('fuzzing from the shared schemas', () => {
     // After the fuzzing, the socket still does everything a client needs: each kind of frame succeeds.
     socket.send({ type: 'ping' });
     socket.send({ type: 'subscribe', roomId: world.publicRoom.id });
+    const stillHere = randomUUID();
     socket.send({
       type: 'message.send',
       roomId: world.publicRoom.id,
       body: 'still here',
-      clientMsgId: randomUUID(),
+      clientMsgId: stillHere,
     });
     await sync();
+    // The ack follows the send's commit, which a pong does not wait for: await it on a loaded machine.
+    await socket.next((f) => f.type === 'message.ack' && f.clientMsgId === stillHere, 30_000);
     // The member may always enter their own rooms on /ws/:roomId: that path must succeed once per run.
     await roomSocket(world.privateRoom.id, world.member.accessToken);
     await sync();
