@@ -54,7 +54,7 @@ export async function updateProfile(
     if (await looksLikeARoommate(ctx, user.id, input.displayName)) {
       throw invalidField(
         'displayName',
-        'this name looks like the name of someone in your rooms; choose another',
+        'This name looks like the name of someone in your rooms: choose another.',
       );
     }
   }
