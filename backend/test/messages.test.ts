@@ -1,9 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
-import type { Message } from '@messaging-app/shared';
+import type { Message, MessagePage } from '@messaging-app/shared';
 import { buildTestApp } from './support/app.js';
 import type { TestApp } from './support/app.js';
-import { createRoom, joinRoom, postMessage, problemOf, registerUser } from './support/factories.js';
+import {
+  addMember,
+  createRoom,
+  joinRoom,
+  postMessage,
+  problemOf,
+  registerUser,
+} from './support/factories.js';
 import type { TestUser } from './support/factories.js';
 import { testMode } from './support/services.js';
 
@@ -125,6 +132,105 @@ describe('history', () => {
     expect(page.hasMore).toBe(true);
     const rest = (await history(owner, room.id, '?after=4')).json();
     expect(rest.messages.map((m: Message) => m.seq)).toEqual([5]);
+    expect(rest.hasMore).toBe(false);
+  });
+
+  it('returns membership changes with their actor among the messages, in seq order', async () => {
+    const ann = await registerUser(app.server);
+    const room = await createRoom(app.server, ann);
+    const [bob, cyd] = [await registerUser(app.server), await registerUser(app.server)];
+    await postMessage(app.server, ann, room.id, 'before anyone came'); // 1
+    await addMember(app.server, ann, room.id, bob); // 2: Ann added Bob
+    await joinRoom(app.server, cyd, room.id); // 3: Cyd joined
+    await postMessage(app.server, bob, room.id, 'hi all'); // 4
+    const role = await app.server.inject({
+      method: 'PATCH',
+      url: `/api/rooms/${room.id}/members/${bob.user.id}`,
+      headers: ann.headers,
+      payload: { role: 'admin' },
+    }); // 5: Ann made Bob an admin
+    expect(role.statusCode).toBe(200);
+    const removed = await app.server.inject({
+      method: 'DELETE',
+      url: `/api/rooms/${room.id}/participants/${cyd.user.id}`,
+      headers: ann.headers,
+    }); // 6: Ann removed Cyd
+    expect(removed.statusCode).toBe(204);
+    const left = await app.server.inject({
+      method: 'POST',
+      url: `/api/rooms/${room.id}/leave`,
+      headers: bob.headers,
+    });
+    expect(left.statusCode).toBe(204); // 7: Bob left
+    await postMessage(app.server, ann, room.id, 'quiet now'); // 8
+
+    const page = (await history(ann, room.id)).json<MessagePage>();
+    expect(page.hasMore).toBe(false);
+    expect(page.messages.map((m) => m.seq)).toEqual([1, 4, 8]);
+    expect(page.events).toEqual([
+      expect.objectContaining({
+        type: 'member.joined',
+        seq: 2,
+        user: expect.objectContaining({ id: bob.user.id }),
+        actor: expect.objectContaining({ id: ann.user.id }),
+      }),
+      expect.objectContaining({
+        type: 'member.joined',
+        seq: 3,
+        user: expect.objectContaining({ id: cyd.user.id }),
+      }),
+      expect.objectContaining({
+        type: 'member.updated',
+        seq: 5,
+        role: 'admin',
+        actor: expect.objectContaining({ id: ann.user.id }),
+      }),
+      expect.objectContaining({
+        type: 'member.left',
+        seq: 6,
+        user: expect.objectContaining({ id: cyd.user.id }),
+        actor: expect.objectContaining({ id: ann.user.id }),
+      }),
+      expect.objectContaining({
+        type: 'member.left',
+        seq: 7,
+        user: expect.objectContaining({ id: bob.user.id }),
+      }),
+    ]);
+    expect(page.events[1]).not.toHaveProperty('actor');
+    expect(page.events[4]).not.toHaveProperty('actor');
+    for (const event of page.events)
+      expect(event).toMatchObject({ roomId: room.id, createdAt: expect.any(String) });
+  });
+
+  it('pages messages and membership changes together by seq, with limit counting both', async () => {
+    const owner = await registerUser(app.server);
+    const room = await createRoom(app.server, owner);
+    const joiners = [await registerUser(app.server), await registerUser(app.server)];
+    await postMessage(app.server, owner, room.id, 'one'); // 1
+    await joinRoom(app.server, joiners[0]!, room.id); // 2
+    await postMessage(app.server, owner, room.id, 'three'); // 3
+    await joinRoom(app.server, joiners[1]!, room.id); // 4
+    await postMessage(app.server, owner, room.id, 'five'); // 5
+    const seqs = (page: MessagePage) =>
+      [...page.messages, ...page.events].map((i) => i.seq).sort((a, b) => a - b);
+
+    const newest = (await history(owner, room.id, '?limit=2')).json<MessagePage>();
+    expect(seqs(newest)).toEqual([4, 5]);
+    expect(newest.events.map((e) => e.seq)).toEqual([4]);
+    expect(newest.hasMore).toBe(true);
+    const older = (await history(owner, room.id, '?limit=2&before=4')).json<MessagePage>();
+    expect(seqs(older)).toEqual([2, 3]);
+    expect(older.hasMore).toBe(true);
+    const oldest = (await history(owner, room.id, '?limit=2&before=2')).json<MessagePage>();
+    expect(seqs(oldest)).toEqual([1]);
+    expect(oldest.hasMore).toBe(false);
+
+    const forward = (await history(owner, room.id, '?limit=2&after=1')).json<MessagePage>();
+    expect(seqs(forward)).toEqual([2, 3]);
+    expect(forward.hasMore).toBe(true);
+    const rest = (await history(owner, room.id, '?limit=2&after=3')).json<MessagePage>();
+    expect(seqs(rest)).toEqual([4, 5]);
     expect(rest.hasMore).toBe(false);
   });
 

@@ -206,7 +206,13 @@ export const roomEvents = pgTable(
     createdAt: createdAt(),
     ...memberEventColumns(),
   },
-  (t) => [primaryKey({ columns: [t.roomId, t.seq] }), index('room_events_message_idx').on(t.messageId)],
+  (t) => [
+    primaryKey({ columns: [t.roomId, t.seq] }),
+    index('room_events_message_idx').on(t.messageId),
+    index('room_events_membership_idx')
+      .on(t.roomId, t.seq)
+      .where(sql`${t.type} like 'member.%'`),
+  ],
 );
 
 export const notifications = pgTable(

@@ -21,7 +21,8 @@ import {
   Room,
   UpdateRoomBody,
 } from './rooms.js';
-import { HistoryQuery, Message, MessagePage, SendMessageBody } from './messages.js';
+import { HistoryQuery, Message, SendMessageBody } from './messages.js';
+import { MessagePage } from './timeline.js';
 import { NotificationPage, NotificationsQuery } from './notifications.js';
 import { Liveness, Readiness } from './health.js';
 import { Invitation, InvitationList } from './invitations.js';

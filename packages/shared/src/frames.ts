@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ErrorCode, Id, Seq } from './common.js';
+import { ErrorCode, Id, Seq, Timestamp } from './common.js';
 import { Message, MessageBody } from './messages.js';
 import { Notification } from './notifications.js';
 import { Profile, User } from './users.js';
@@ -78,7 +78,10 @@ export const MemberEventFrame = z.object({
   actor: User.nullable().optional(),
   /** The member's role after a `member.updated`. */
   role: Role.optional(),
+  /** When the change happened. */
+  createdAt: Timestamp.optional(),
 });
+export type MemberEventFrame = z.infer<typeof MemberEventFrame>;
 /** Someone added or took back a reaction; the message objects in later answers carry the result. */
 export const ReactionEventFrame = z.object({
   type: ReactionEventType,

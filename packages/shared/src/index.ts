@@ -17,5 +17,6 @@ export * from './invitations.js';
 export * from './blocks.js';
 export * from './bans.js';
 export * from './frames.js';
+export * from './timeline.js';
 export * from './health.js';
 export * from './api.js';

@@ -55,9 +55,3 @@ export const HistoryQuery = z
     path: ['before'],
   });
 export type HistoryQuery = z.infer<typeof HistoryQuery>;
-
-export const MessagePage = z.object({
-  messages: z.array(Message),
-  hasMore: z.boolean(),
-});
-export type MessagePage = z.infer<typeof MessagePage>;

@@ -3,14 +3,16 @@ import type { HistoryQuery, MessagePage, RoomEventFrame } from '@messaging-app/s
 import { messages, roomEvents, users } from '../../db/schema.js';
 import type { AppContext } from '../context.js';
 import type { Caller } from '../auth/sessions.js';
-import { toMessage, toUser } from '../presenters.js';
+import { toMessage } from '../presenters.js';
 import { loadRoomForMember } from '../rooms/access.js';
 import { reactionsOf, withReactions } from './reactions-of.js';
-import { actorsOf, inRoomTimeline, memberDetail } from './timeline.js';
+import { actorsOf, inRoomTimeline } from './timeline.js';
+import { membershipEvents, toMemberEvent } from './membership-events.js';
 
 /**
- * A page of a room's messages in ascending seq: the newest page by default, older ones with
- * `before`, newer ones with `after`. `hasMore` says whether the page stopped short in its direction.
+ * A page of a room's timeline in ascending seq: its messages and its membership changes, `limit` items
+ * in all. The newest page by default, older ones with `before`, newer ones with `after`. `hasMore` says
+ * whether the page stopped short in its direction.
  */
 export async function listMessages(
   ctx: AppContext,
@@ -23,21 +25,32 @@ export async function listMessages(
   const where = [eq(messages.roomId, roomId), inRoomTimeline];
   if (query.before !== undefined) where.push(lt(messages.seq, query.before));
   if (query.after !== undefined) where.push(gt(messages.seq, query.after));
-  const rows = await ctx.db
-    .select({ message: messages, sender: users })
-    .from(messages)
-    .innerJoin(users, eq(users.id, messages.senderId))
-    .where(and(...where))
-    .orderBy(forward ? asc(messages.seq) : desc(messages.seq))
-    .limit(query.limit + 1);
-  const hasMore = rows.length > query.limit;
-  const page = rows.slice(0, query.limit);
-  if (!forward) page.reverse();
+  // Each list holds at most limit + 1 rows, so their merge holds the page and tells whether more follow.
+  const [rows, events] = await Promise.all([
+    ctx.db
+      .select({ message: messages, sender: users })
+      .from(messages)
+      .innerJoin(users, eq(users.id, messages.senderId))
+      .where(and(...where))
+      .orderBy(forward ? asc(messages.seq) : desc(messages.seq))
+      .limit(query.limit + 1),
+    membershipEvents(ctx, roomId, query),
+  ]);
+  const page = [
+    ...rows.map((r) => ({ seq: r.message.seq, message: r })),
+    ...events.map((e) => ({ seq: e.seq, event: e })),
+  ].sort((x, y) => (forward ? x.seq - y.seq : y.seq - x.seq));
+  const hasMore = page.length > query.limit;
+  const kept = page.slice(0, query.limit);
+  if (!forward) kept.reverse();
   return {
     messages: await withReactions(
       ctx.db,
-      page.map((r) => toMessage(r.message, r.sender)),
+      kept.flatMap((item) =>
+        'message' in item ? [toMessage(item.message.message, item.message.sender)] : [],
+      ),
     ),
+    events: kept.flatMap((item) => ('event' in item ? [item.event] : [])),
     hasMore,
   };
 }
@@ -69,13 +82,7 @@ export async function eventsAfter(
     // Events are never deleted on their own (messages are soft-deleted), so every seq has its row.
     if (!subject) throw new Error(`event ${roomId}#${event.seq} lost its user`);
     if (event.type === 'member.joined' || event.type === 'member.left' || event.type === 'member.updated') {
-      frames.push({
-        type: event.type,
-        roomId,
-        seq: event.seq,
-        user: toUser(subject),
-        ...memberDetail(event, actors),
-      });
+      frames.push(toMemberEvent(event.type, event, subject, actors));
     } else if (event.type === 'reaction.added' || event.type === 'reaction.removed') {
       if (!event.messageId || !event.emoji) throw new Error(`event ${roomId}#${event.seq} lost its reaction`);
       frames.push({

@@ -1,8 +1,8 @@
-import { eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import type { Role, RoomEventFrame } from '@messaging-app/shared';
-import { users } from '../../db/schema.js';
+import { roomEvents, users } from '../../db/schema.js';
 import type { AppContext } from '../context.js';
-import { toUser } from '../presenters.js';
+import { iso, toUser } from '../presenters.js';
 import type { Queryable } from '../../db/client.js';
 
 /** Builds the frame of a membership event; the user is read once for every socket. */
@@ -15,6 +15,11 @@ export async function memberEventFrame(
   detail: { actorId?: string; role?: Role } = {},
 ): Promise<RoomEventFrame> {
   const [user] = await q.select().from(users).where(eq(users.id, userId)).limit(1);
+  const [event] = await q
+    .select({ createdAt: roomEvents.createdAt })
+    .from(roomEvents)
+    .where(and(eq(roomEvents.roomId, roomId), eq(roomEvents.seq, seq)))
+    .limit(1);
   if (!user) throw new Error(`user ${userId} vanished`);
   const [actor] = detail.actorId
     ? await q.select().from(users).where(eq(users.id, detail.actorId)).limit(1)
@@ -26,6 +31,7 @@ export async function memberEventFrame(
     user: toUser(user),
     ...(actor ? { actor: toUser(actor) } : {}),
     ...(detail.role ? { role: detail.role } : {}),
+    ...(event ? { createdAt: iso(event.createdAt) } : {}),
   };
 }
 
