@@ -1,6 +1,6 @@
 import type { QueryClient } from '@tanstack/react-query';
 import type { NotificationPage, Participant, ServerFrame } from '@messaging-app/shared';
-import { upsertMessage } from '../features/messages/api/cache';
+import { addMemberEvent, upsertMessage } from '../features/messages/api/cache';
 import { messagesKey } from '../features/messages/api/messages';
 import { forgetRoom, noteMessageInRooms, noteReadState, rememberRoom } from '../features/rooms/api/cache';
 import { applyReaction } from '../features/messages/api/reactions';
@@ -38,6 +38,7 @@ export function applyFrame(queryClient: QueryClient, frame: ServerFrame, myUserI
         forgetRoom(queryClient, frame.roomId);
         return;
       }
+      addMemberEvent(queryClient, frame);
       void queryClient.invalidateQueries({ queryKey: participantsKey(frame.roomId) });
       if (frame.user.id === myUserId) {
         rememberRoom(queryClient, frame.roomId);
@@ -46,6 +47,7 @@ export function applyFrame(queryClient: QueryClient, frame: ServerFrame, myUserI
       return;
     case 'member.updated':
       // A role changed: the member list (and what the room offers me) follows.
+      addMemberEvent(queryClient, frame);
       void queryClient.invalidateQueries({ queryKey: participantsKey(frame.roomId) });
       return;
     case 'presence':

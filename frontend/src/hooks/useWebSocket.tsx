@@ -21,7 +21,13 @@ function socketUrl(): string {
 
 async function missedEvents(roomId: string, afterSeq: number): Promise<RoomEventFrame[]> {
   const page = await fetchMessagesAfter(roomId, afterSeq);
-  return page.messages.map((message) => ({ type: 'message.new', roomId, seq: message.seq, message }));
+  const created = page.messages.map((message): RoomEventFrame => ({
+    type: 'message.new',
+    roomId,
+    seq: message.seq,
+    message,
+  }));
+  return [...created, ...page.events].sort((a, b) => a.seq - b.seq);
 }
 
 /** Opens the tab's one socket while signed in, follows every room of the sidebar, feeds the query cache. */

@@ -1,5 +1,5 @@
 import type { InfiniteData, QueryClient } from '@tanstack/react-query';
-import type { Message, MessagePage } from '@messaging-app/shared';
+import type { MemberEventFrame, Message, MessagePage } from '@messaging-app/shared';
 import type { OutboxEntry } from '../outbox/entry';
 import { byOrder } from '../outbox/entry';
 import { messagesKey, outboxKey } from './messages';
@@ -49,12 +49,23 @@ export function upsertMessage(queryClient: QueryClient, message: Message): void 
     });
     if (found) return { ...data, pages };
     const last = pages[pages.length - 1];
-    if (!last) return { pages: [{ messages: [message], hasMore: false }], pageParams: [null] };
+    if (!last) return { pages: [{ messages: [message], events: [], hasMore: false }], pageParams: [null] };
     // Gap fills can arrive after a newer live message: keep the page in seq order.
     const messages = [...last.messages, message].sort((a, b) => a.seq - b.seq);
     return { ...data, pages: [...pages.slice(0, -1), { ...last, messages }] };
   });
   if (message.clientMsgId) removePending(queryClient, message.roomId, message.clientMsgId);
+}
+
+/** Adds a membership change ("Ann added Bob") to the loaded history of its room, once. */
+export function addMemberEvent(queryClient: QueryClient, event: MemberEventFrame): void {
+  queryClient.setQueryData<MessagePages>(messagesKey(event.roomId), (data) => {
+    if (!data || data.pages.some((page) => page.events.some((e) => e.seq === event.seq))) return data;
+    const last = data.pages[data.pages.length - 1];
+    if (!last) return data;
+    const events = [...last.events, event].sort((a, b) => a.seq - b.seq);
+    return { ...data, pages: [...data.pages.slice(0, -1), { ...last, events }] };
+  });
 }
 
 export function pendingOf(queryClient: QueryClient, roomId: string): PendingMessage[] {

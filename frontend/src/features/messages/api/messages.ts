@@ -7,10 +7,22 @@ export const outboxKey = (roomId: string) => ['outbox', roomId] as const;
 
 export const pageSize = 50;
 
+/** A server instance from before membership events in history (a rolling update) sends no `events`. */
+const withEvents = (page: Partial<MessagePage> & Omit<MessagePage, 'events'>): MessagePage => ({
+  ...page,
+  events: page.events ?? [],
+});
+
 export const fetchMessages = (roomId: string, before?: number): Promise<MessagePage> =>
-  call('listMessages', { params: { id: roomId }, query: { before, limit: pageSize } });
+  call('listMessages', { params: { id: roomId }, query: { before, limit: pageSize } }).then(withEvents);
 export const fetchMessagesAfter = (roomId: string, after: number): Promise<MessagePage> =>
-  call('listMessages', { params: { id: roomId }, query: { after, limit: 100 } });
+  call('listMessages', { params: { id: roomId }, query: { after, limit: 100 } }).then(withEvents);
+
+/** The lowest seq a page holds, message or membership event: the next older page starts below it. */
+export function firstSeqOf(page: MessagePage): number | undefined {
+  const seqs = [...page.messages, ...page.events].map((item) => item.seq);
+  return seqs.length > 0 ? Math.min(...seqs) : undefined;
+}
 export const postMessage = (
   roomId: string,
   body: string,

@@ -1,12 +1,15 @@
 import { useEffect, useLayoutEffect, useMemo, useRef } from 'react';
-import type { Message } from '@messaging-app/shared';
+import type { MemberEventFrame, Message } from '@messaging-app/shared';
 import type { PendingMessage } from '../api/cache';
 import { buildRows } from './rows';
 import { MessageItem, PendingItem } from './MessageItem';
+import { MemberEventLine } from './MemberEventLine';
 
 export interface MessageListProps {
   roomName: string;
   messages: Message[];
+  /** Membership changes ("Ann added Bob"), shown between the messages by seq. */
+  events?: MemberEventFrame[];
   pending: PendingMessage[];
   /**
    * Whether the room's history is on screen: a refresh that fails keeps what was loaded ('loaded'); a
@@ -33,6 +36,7 @@ const bottomSlackPx = 48;
 export function MessageList(props: MessageListProps) {
   const {
     messages,
+    events,
     pending,
     readSeq,
     me,
@@ -47,7 +51,10 @@ export function MessageList(props: MessageListProps) {
   const topSentinel = useRef<HTMLDivElement>(null);
   const atBottom = useRef(true);
   const layout = useRef<{ firstId?: string; height: number }>({ height: 0 });
-  const rows = useMemo(() => buildRows(messages, readSeq, me?.id), [messages, readSeq, me?.id]);
+  const rows = useMemo(
+    () => buildRows(messages, readSeq, me?.id, events),
+    [messages, readSeq, me?.id, events],
+  );
   // The server's copy may land (over the socket) just before the outbox forgets the message.
   const waiting = useMemo(() => {
     const landed = new Set(messages.map((m) => m.clientMsgId).filter(Boolean));
@@ -58,12 +65,12 @@ export function MessageList(props: MessageListProps) {
   useLayoutEffect(() => {
     const el = scroller.current;
     if (!el) return;
-    const firstId = messages[0]?.id;
+    const firstId = rows.find((row) => row.kind === 'message' || row.kind === 'member')?.key;
     const prependedOlder = layout.current.firstId !== undefined && firstId !== layout.current.firstId;
     if (prependedOlder && !atBottom.current) el.scrollTop += el.scrollHeight - layout.current.height;
     else if (atBottom.current) el.scrollTop = el.scrollHeight;
     layout.current = { firstId, height: el.scrollHeight };
-  }, [messages, pending]);
+  }, [rows, pending]);
 
   useEffect(() => {
     if (!highlightId) return;
@@ -129,6 +136,8 @@ export function MessageList(props: MessageListProps) {
             <li key={row.key} className="new-divider">
               <span>New messages</span>
             </li>
+          ) : row.kind === 'member' ? (
+            <MemberEventLine key={row.key} event={row.event} />
           ) : (
             <MessageItem
               key={row.key}

@@ -1,7 +1,7 @@
 import { useInfiniteQuery } from '@tanstack/react-query';
-import { fetchMessages, messagesKey } from '../api/messages';
+import { fetchMessages, firstSeqOf, messagesKey } from '../api/messages';
 
-/** A room's history, newest page first fetched; older pages come with `fetchPreviousPage`. */
+/** A room's history (messages and membership changes), newest page first fetched; older pages come with `fetchPreviousPage`. */
 export function useMessages(roomId: string) {
   return useInfiniteQuery({
     queryKey: messagesKey(roomId),
@@ -9,7 +9,7 @@ export function useMessages(roomId: string) {
     initialPageParam: null as number | null,
     // Newer messages arrive over the socket, never by paging forward.
     getNextPageParam: () => undefined,
-    getPreviousPageParam: (first) => (first.hasMore && first.messages[0] ? first.messages[0].seq : undefined),
+    getPreviousPageParam: (first) => (first.hasMore ? firstSeqOf(first) : undefined),
     staleTime: Infinity,
   });
 }

@@ -257,6 +257,49 @@ describe('Room', () => {
     expect(screen.queryByText(/Could not load messages/)).toBeNull();
   });
 
+  it('shows membership changes between the messages, from history and live', async () => {
+    const bob = aUser({ displayName: 'Bob' });
+    const cyd = aUser({ displayName: 'Cyd' });
+    const { room, handlers } = roomWith([aMessage('', 1, { sender: ada, body: 'welcome' })], {
+      listMessages: ({ query }) =>
+        query.get('before')
+          ? { body: { messages: [], events: [], hasMore: false } }
+          : {
+              body: {
+                messages: [aMessage(room.id, 1, { sender: ada, body: 'welcome' })],
+                events: [
+                  { type: 'member.joined', roomId: room.id, seq: 2, user: bob, actor: ada },
+                  { type: 'member.updated', roomId: room.id, seq: 3, user: bob, actor: ada, role: 'admin' },
+                ],
+                hasMore: true,
+              },
+            },
+    });
+    Object.assign(room, { lastSeq: 3, lastReadSeq: 3 });
+    const { sockets, server } = renderApp({ me, route: `/rooms/${room.id}`, handlers });
+    const messages = await findLog();
+    expect(await within(messages).findByText('Ada added Bob')).toBeInTheDocument();
+    expect(within(messages).getByText('Ada made Bob an admin')).toBeInTheDocument();
+    const lines = within(messages)
+      .getAllByRole('listitem')
+      .map((li) => li.textContent);
+    expect(lines.findIndex((t) => t?.includes('welcome'))).toBeLessThan(
+      lines.findIndex((t) => t?.includes('Ada added Bob')),
+    );
+    const socket = sockets.last();
+    socket.open();
+    socket.receive({ type: 'ready', user: me, sessionId: crypto.randomUUID() });
+    socket.receive({ type: 'member.joined', roomId: room.id, seq: 4, user: cyd });
+    socket.receive({ type: 'member.left', roomId: room.id, seq: 5, user: cyd, actor: ada });
+    socket.receive({ type: 'member.left', roomId: room.id, seq: 6, user: bob });
+    expect(await within(log()).findByText('Cyd joined')).toBeInTheDocument();
+    expect(within(log()).getByText('Ada removed Cyd')).toBeInTheDocument();
+    expect(within(log()).getByText('Bob left')).toBeInTheDocument();
+    // The older page starts below the lowest seq held, message or event.
+    await userEvent.click(screen.getByRole('button', { name: 'Load older messages' }));
+    await waitFor(() => expect(server.callsTo('listMessages').at(-1)?.query.get('before')).toBe('1'));
+  });
+
   it('shows who is typing', async () => {
     const { room, handlers } = roomWith([]);
     const { sockets } = renderApp({ me, route: `/rooms/${room.id}`, handlers });

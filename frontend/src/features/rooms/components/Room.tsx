@@ -35,6 +35,7 @@ function RoomChat({ room, highlightId }: { room: MyRoom; highlightId: string | n
   const typingUsers = useTypingUsers(room.id, user?.id);
   const sendTyping = useSendTyping(room.id);
   const messages = useMemo(() => history.data?.pages.flatMap((page) => page.messages) ?? [], [history.data]);
+  const events = useMemo(() => history.data?.pages.flatMap((page) => page.events) ?? [], [history.data]);
   const dividerSeq = useNewDivider(room, messages, atBottom, user?.id);
   useMarkRead(room.id, messages.at(-1)?.seq, atBottom, room.lastReadSeq);
   const actions = useRoomMessageActions(room, user?.id);
@@ -57,6 +58,7 @@ function RoomChat({ room, highlightId }: { room: MyRoom; highlightId: string | n
           <MessageList
             roomName={roomTitle(room)}
             messages={messages}
+            events={events}
             pending={pending}
             historyState={history.data !== undefined ? 'loaded' : history.isError ? 'failed' : 'loading'}
             readSeq={dividerSeq}
