@@ -206,11 +206,11 @@ describe('history', () => {
   it('pages messages and membership changes together by seq, with limit counting both', async () => {
     const owner = await registerUser(app.server);
     const room = await createRoom(app.server, owner);
-    const joiners = [await registerUser(app.server), await registerUser(app.server)];
+    const [first, second] = [await registerUser(app.server), await registerUser(app.server)];
     await postMessage(app.server, owner, room.id, 'one'); // 1
-    await joinRoom(app.server, joiners[0]!, room.id); // 2
+    await joinRoom(app.server, first, room.id); // 2
     await postMessage(app.server, owner, room.id, 'three'); // 3
-    await joinRoom(app.server, joiners[1]!, room.id); // 4
+    await joinRoom(app.server, second, room.id); // 4
     await postMessage(app.server, owner, room.id, 'five'); // 5
     const seqs = (page: MessagePage) =>
       [...page.messages, ...page.events].map((i) => i.seq).sort((a, b) => a - b);
