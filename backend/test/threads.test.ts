@@ -89,6 +89,36 @@ describe('replying in a thread', () => {
     expect(later.json<ThreadPage>()).toMatchObject({ replies: [{ body: 'with threads' }], hasMore: true });
   });
 
+  it('pages a long thread back from its newest replies, with their reactions', async () => {
+    const { ann, bob, room, root } = await scene();
+    const replies: Message[] = [];
+    for (let i = 1; i <= 5; i++) replies.push(await replied(bob, room.id, root.id, `reply ${i}`));
+    const at = (query: string) => get(ann, `/api/rooms/${room.id}/threads/${root.id}${query}`);
+    const reacted = await app.server.inject({
+      method: 'PUT',
+      url: `/api/rooms/${room.id}/messages/${replies[4]?.id}/reactions/${encodeURIComponent('👍')}`,
+      headers: ann.headers,
+    });
+    expect(reacted.statusCode).toBe(204);
+
+    const newest = (await at('?latest=true&limit=2')).json<ThreadPage>();
+    expect(newest.replies.map((r) => r.body)).toEqual(['reply 4', 'reply 5']);
+    expect(newest.hasMore).toBe(true);
+    expect(newest.replies[1]?.reactions).toEqual([{ emoji: '👍', count: 1, userIds: [ann.user.id] }]);
+    const older = (await at(`?before=${newest.replies[0]?.seq}&limit=2`)).json<ThreadPage>();
+    expect(older.replies.map((r) => r.body)).toEqual(['reply 2', 'reply 3']);
+    expect(older.hasMore).toBe(true);
+    const oldest = (await at(`?before=${older.replies[0]?.seq}&limit=2`)).json<ThreadPage>();
+    expect(oldest.replies.map((r) => r.body)).toEqual(['reply 1']);
+    expect(oldest.hasMore).toBe(false);
+    expect((await at('?latest=true')).json<ThreadPage>()).toMatchObject({ hasMore: false });
+    for (const query of ['?after=1&before=9', '?after=1&latest=true', '?latest=maybe', '?before=-1']) {
+      const refused = await at(query);
+      expect(refused.statusCode, query).toBe(400);
+      expect(problemOf(refused).code).toBe('validation_failed');
+    }
+  });
+
   it('shows a reply also sent to the room in the timeline', async () => {
     const { bob, room, root } = await scene();
     await replied(bob, room.id, root.id, 'for everyone', true);
