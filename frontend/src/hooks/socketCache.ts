@@ -8,7 +8,7 @@ import { participantsKey, roomsKey } from '../features/rooms/api/rooms';
 import { notificationsKey } from '../features/notifications/api/notifications';
 import { markNotificationsRead } from '../features/notifications/api/cache';
 import { invitationsKey } from '../features/notifications/api/invitations';
-import { addThreadReply, isThreadOnly } from '../features/threads/api/threads';
+import { addThreadReply, isThreadOnly, updateThreadRoot } from '../features/threads/api/threads';
 
 /** Applies one server frame to the TanStack Query cache: the socket keeps no state of its own. */
 export function applyFrame(queryClient: QueryClient, frame: ServerFrame, myUserId: string | undefined): void {
@@ -22,6 +22,9 @@ export function applyFrame(queryClient: QueryClient, frame: ServerFrame, myUserI
       return;
     case 'message.updated':
     case 'message.deleted':
+      addThreadReply(queryClient, frame.message);
+      updateThreadRoot(queryClient, frame.message);
+      if (isThreadOnly(frame.message)) return;
       upsertMessage(queryClient, frame.message);
       return;
     case 'reaction.added':

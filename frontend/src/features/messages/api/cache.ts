@@ -2,7 +2,7 @@ import type { InfiniteData, QueryClient } from '@tanstack/react-query';
 import type { MemberEventFrame, Message, MessagePage } from '@messaging-app/shared';
 import type { OutboxEntry } from '../outbox/entry';
 import { byOrder } from '../outbox/entry';
-import { messagesKey, outboxKey } from './messages';
+import { messagesKey, outboxKey, threadOutboxKey } from './messages';
 
 export type MessagePages = InfiniteData<MessagePage, number | null>;
 
@@ -72,11 +72,16 @@ export function pendingOf(queryClient: QueryClient, roomId: string): PendingMess
   return queryClient.getQueryData<PendingMessage[]>(outboxKey(roomId)) ?? [];
 }
 
-/** Mirrors the outbox into each room's pending list, in typing order. */
+/** Mirrors the outbox into each room's and each thread's pending list, in typing order. */
 export function showOutbox(queryClient: QueryClient, entries: OutboxEntry[]): void {
   const byRoom = new Map<string, PendingMessage[]>();
+  const byThread = new Map<string, { key: ReturnType<typeof threadOutboxKey>; list: PendingMessage[] }>();
   for (const entry of [...entries].sort(byOrder)) {
-    const list = byRoom.get(entry.roomId) ?? [];
+    const thread = entry.threadId
+      ? (byThread.get(entry.threadId) ?? { key: threadOutboxKey(entry.roomId, entry.threadId), list: [] })
+      : null;
+    if (thread && entry.threadId) byThread.set(entry.threadId, thread);
+    const list = thread ? thread.list : (byRoom.get(entry.roomId) ?? []);
     list.push({
       clientMsgId: entry.clientMsgId,
       roomId: entry.roomId,
@@ -85,13 +90,18 @@ export function showOutbox(queryClient: QueryClient, entries: OutboxEntry[]): vo
       status: entry.state === 'failed' ? 'failed' : 'sending',
       error: entry.error,
     });
-    byRoom.set(entry.roomId, list);
+    if (!thread) byRoom.set(entry.roomId, list);
   }
   for (const query of queryClient.getQueryCache().findAll({ queryKey: ['outbox'] })) {
     const roomId = query.queryKey[1];
     if (typeof roomId === 'string' && !byRoom.has(roomId)) queryClient.setQueryData(outboxKey(roomId), []);
   }
   for (const [roomId, list] of byRoom) queryClient.setQueryData(outboxKey(roomId), list);
+  for (const query of queryClient.getQueryCache().findAll({ queryKey: ['thread-outbox'] })) {
+    const rootId = query.queryKey[2];
+    if (typeof rootId === 'string' && !byThread.has(rootId)) queryClient.setQueryData(query.queryKey, []);
+  }
+  for (const { key, list } of byThread.values()) queryClient.setQueryData(key, list);
 }
 
 export function removePending(queryClient: QueryClient, roomId: string, clientMsgId: string): void {

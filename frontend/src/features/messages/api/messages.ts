@@ -4,6 +4,8 @@ import { call } from '../../../utils/api';
 export const messagesKey = (roomId: string) => ['messages', roomId] as const;
 /** Messages of the user's outbox not yet confirmed by the server (sending or failed), per room. */
 export const outboxKey = (roomId: string) => ['outbox', roomId] as const;
+/** The same for the thread replies of one root. */
+export const threadOutboxKey = (roomId: string, rootId: string) => ['thread-outbox', roomId, rootId] as const;
 
 export const pageSize = 50;
 
@@ -28,6 +30,8 @@ export const postMessage = (
   body: string,
   clientMsgId: string,
   signal?: AbortSignal,
-): Promise<Message> => call('sendMessage', { params: { id: roomId }, body: { body, clientMsgId }, signal });
+  thread?: { threadId: string; alsoToRoom: boolean },
+): Promise<Message> =>
+  call('sendMessage', { params: { id: roomId }, body: { body, clientMsgId, ...thread }, signal });
 export const markRead = (roomId: string, seq: number): Promise<void> =>
   call('markRead', { params: { id: roomId }, body: { seq } });

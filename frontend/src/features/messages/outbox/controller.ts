@@ -4,6 +4,7 @@ import { uuid } from '../../../utils/uuid';
 import { noteMessageInRooms } from '../../rooms/api/cache';
 import { upsertMessage, showOutbox } from '../api/cache';
 import { postMessage } from '../api/messages';
+import { addThreadReply, isThreadOnly } from '../../threads/api/threads';
 import type { OutboxEntry, OutboxStore } from './entry';
 import { OutboxFlusher } from './flusher';
 
@@ -43,8 +44,20 @@ export class OutboxController {
         owner: this.owner,
         deliver:
           options.deliver ??
-          ((entry, signal) => postMessage(entry.roomId, entry.body, entry.clientMsgId, signal)),
+          ((entry, signal) =>
+            postMessage(
+              entry.roomId,
+              entry.body,
+              entry.clientMsgId,
+              signal,
+              entry.threadId
+                ? { threadId: entry.threadId, alsoToRoom: entry.alsoToRoom ?? false }
+                : undefined,
+            )),
         onDelivered: (_entry, message) => {
+          // A thread reply joins its thread; only one also sent to the room joins the timeline.
+          addThreadReply(queryClient, message);
+          if (isThreadOnly(message)) return;
           upsertMessage(queryClient, message);
           noteMessageInRooms(queryClient, message, userId);
         },
@@ -58,13 +71,18 @@ export class OutboxController {
     });
   }
 
-  /** Queues a message typed now: stored first, then sent when it can be. */
-  async enqueue(roomId: string, body: string): Promise<void> {
+  /** Queues a message (or a thread reply) typed now: stored first, then sent when it can be. */
+  async enqueue(
+    roomId: string,
+    body: string,
+    thread?: { threadId: string; alsoToRoom: boolean },
+  ): Promise<void> {
     this.lastOrder = Math.max(Date.now(), this.lastOrder + 1);
     const entry: OutboxEntry = {
       clientMsgId: uuid(),
       roomId,
       body,
+      ...thread,
       createdAt: new Date().toISOString(),
       order: this.lastOrder,
       state: 'pending',

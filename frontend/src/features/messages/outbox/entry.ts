@@ -3,6 +3,9 @@ export interface OutboxEntry {
   clientMsgId: string;
   roomId: string;
   body: string;
+  /** A thread reply: its root's id, and whether it goes to the room's timeline too. */
+  threadId?: string;
+  alsoToRoom?: boolean;
   createdAt: string;
   /** Typing order across the user's rooms and tabs: sends go out in this order. */
   order: number;
