@@ -2,7 +2,13 @@ import type { QueryClient } from '@tanstack/react-query';
 import type { NotificationPage, Participant, ServerFrame } from '@messaging-app/shared';
 import { addMemberEvent, upsertMessage } from '../features/messages/api/cache';
 import { messagesKey } from '../features/messages/api/messages';
-import { forgetRoom, noteMessageInRooms, noteReadState, rememberRoom } from '../features/rooms/api/cache';
+import {
+  forgetRoom,
+  noteMessageChangeInRooms,
+  noteMessageInRooms,
+  noteReadState,
+  rememberRoom,
+} from '../features/rooms/api/cache';
 import { applyReaction } from '../features/messages/api/reactions';
 import { participantsKey, roomsKey } from '../features/rooms/api/rooms';
 import { notificationsKey } from '../features/notifications/api/notifications';
@@ -26,6 +32,7 @@ export function applyFrame(queryClient: QueryClient, frame: ServerFrame, myUserI
       updateThreadRoot(queryClient, frame.message);
       if (isThreadOnly(frame.message)) return;
       upsertMessage(queryClient, frame.message);
+      noteMessageChangeInRooms(queryClient, frame.message);
       return;
     case 'reaction.added':
     case 'reaction.removed':

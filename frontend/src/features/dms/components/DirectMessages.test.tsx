@@ -3,7 +3,7 @@ import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import type { MyRoom, Participant, User } from '@messaging-app/shared';
 import { renderApp } from '../../../test/render';
-import { aProfile, aRoom, aUser } from '../../../test/factories';
+import { aMessage, aProfile, aRoom, aUser } from '../../../test/factories';
 
 const me = aProfile({ displayName: 'Grace', username: 'grace' });
 const ada = aUser({ displayName: 'Ada Lovelace', username: 'ada' });
@@ -62,6 +62,39 @@ describe('the sidebar', () => {
       `/rooms/${withAda.id}`,
     );
     expect(within(dms).getByRole('link', { name: 'Ada Lovelace, Alan Turing' })).toBeInTheDocument();
+  });
+
+  it('previews the last message of each DM and follows its edit and delete live', async () => {
+    const last = aMessage('', 4, { sender: ada, body: 'see you at 5' });
+    const dm: MyRoom = aRoom({
+      name: '',
+      kind: 'dm',
+      visibility: 'private',
+      dmMembers: [ada],
+      lastMessage: last,
+      lastSeq: 4,
+      lastReadSeq: 4,
+    });
+    last.roomId = dm.id;
+    const { sockets } = renderApp({
+      me,
+      handlers: {
+        listRooms: () => ({ body: { rooms: [dm] } }),
+        listParticipants: () => ({ body: { participants: [member(me, true), member(ada, true)] } }),
+      },
+    });
+    const dms = await screen.findByRole('list', { name: 'Direct messages' });
+    expect(await within(dms).findByText('see you at 5')).toBeInTheDocument();
+    const socket = sockets.last();
+    socket.open();
+    socket.receive({ type: 'ready', user: me, sessionId: crypto.randomUUID() });
+    const edited = { ...last, body: 'see you at 6', editedAt: new Date().toISOString() };
+    socket.receive({ type: 'message.updated', roomId: dm.id, seq: 5, message: edited });
+    expect(await within(dms).findByText('see you at 6')).toBeInTheDocument();
+    const deleted = { ...edited, body: '', deletedAt: new Date().toISOString() };
+    socket.receive({ type: 'message.deleted', roomId: dm.id, seq: 6, message: deleted });
+    expect(await within(dms).findByText('Message deleted')).toBeInTheDocument();
+    expect(within(dms).queryByText(/see you/)).toBeNull();
   });
 
   it('starts a DM with the people picked and opens it', async () => {

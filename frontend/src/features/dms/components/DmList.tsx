@@ -1,6 +1,6 @@
 import { NavLink } from 'react-router';
 import { useQueries } from '@tanstack/react-query';
-import type { MyRoom } from '@messaging-app/shared';
+import type { Message, MyRoom } from '@messaging-app/shared';
 import { UnreadBadge, withUnread } from '../../../components/UnreadBadge';
 import { fetchParticipants, participantsKey } from '../../rooms/api/rooms';
 import { roomTitle } from '../../rooms/roomTitle';
@@ -24,6 +24,18 @@ function useOnlineDms(dms: MyRoom[], myUserId: string | undefined): Set<string> 
   return online;
 }
 
+/**
+ * The last message of a DM in one line: who wrote it when that is not obvious, and no deleted text.
+ * The room cache follows edits and deletes live, so the preview does too.
+ */
+export function previewOf(message: Message, myUserId: string | undefined, dm: MyRoom): string {
+  if (message.deletedAt) return 'Message deleted';
+  const text = message.body.replace(/\s+/g, ' ').trim();
+  if (message.sender.id === myUserId) return `You: ${text}`;
+  // In a group DM the title lists several people: say which one wrote.
+  return (dm.dmMembers?.length ?? 1) > 1 ? `${message.sender.displayName}: ${text}` : text;
+}
+
 /** The sidebar's direct messages, named after the other people, with presence and unread badges. */
 export function DmList({ dms, myUserId }: { dms: MyRoom[]; myUserId: string | undefined }) {
   const online = useOnlineDms(dms, myUserId);
@@ -43,7 +55,12 @@ export function DmList({ dms, myUserId }: { dms: MyRoom[]; myUserId: string | un
               <span className="room-hash">
                 <span className={isOnline ? 'presence online' : 'presence'} aria-hidden="true" />
               </span>
-              <span className="room-name">{title}</span>
+              <span className="room-name">
+                {title}
+                {dm.lastMessage && (
+                  <span className="room-preview">{previewOf(dm.lastMessage, myUserId, dm)}</span>
+                )}
+              </span>
               <UnreadBadge count={dm.unreadCount} />
             </NavLink>
           </li>

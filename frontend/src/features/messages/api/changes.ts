@@ -15,6 +15,8 @@ export const fetchMessageHistory = (roomId: string, messageId: string): Promise<
   call('messageHistory', { params: ref(roomId, messageId) });
 export const setReaction = (roomId: string, messageId: string, emoji: string, on: boolean): Promise<void> =>
   call(on ? 'addReaction' : 'removeReaction', { params: { ...ref(roomId, messageId), emoji } });
+/** The read marker that makes the message at `seq` the first unread one. */
+export const unreadFrom = (seq: number) => Math.max(0, seq - 1);
 /** Moves the read marker back to just before `seq`: that message and the ones after it are unread. */
 export const markUnreadFrom = (roomId: string, seq: number): Promise<void> =>
-  call('markRead', { params: { id: roomId }, body: { seq: Math.max(0, seq - 1), unread: true } });
+  call('markRead', { params: { id: roomId }, body: { seq: unreadFrom(seq), unread: true } });

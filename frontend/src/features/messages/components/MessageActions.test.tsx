@@ -155,12 +155,26 @@ describe('message actions', () => {
     await waitFor(() => expect(within(item).queryByRole('button', { name: /🎉/ })).toBeNull());
   });
 
-  it('marks the room unread from a message, moving the read marker to just before it', async () => {
-    const { room, handlers } = roomWith([aMessage('', 7, { sender: ada, body: 'read me later' })]);
+  it('marks the room unread from a message, moving the read marker and the divider to just before it', async () => {
+    const { room, handlers } = roomWith([
+      aMessage('', 5, { sender: ada, body: 'already read' }),
+      aMessage('', 6, { sender: me, body: 'mine, read me later' }),
+      aMessage('', 7, { sender: ada, body: 'after mine' }),
+    ]);
     const { server } = renderApp({ me, route: `/rooms/${room.id}`, handlers });
-    await userEvent.click(within(await itemOf('read me later')).getByRole('button', { name: 'Mark unread' }));
-    await waitFor(() =>
-      expect(server.callsTo('markRead').map((c) => c.body)).toContainEqual({ seq: 6, unread: true }),
+    await itemOf('after mine');
+    expect(screen.queryByText('New messages')).toBeNull();
+    await userEvent.click(
+      within(await itemOf('mine, read me later')).getByRole('button', { name: 'Mark unread' }),
     );
+    await waitFor(() =>
+      expect(server.callsTo('markRead').map((c) => c.body)).toContainEqual({ seq: 5, unread: true }),
+    );
+    // The divider sits right before the chosen message, even one of mine.
+    const divider = await within(await log()).findByText('New messages');
+    const items = within(await log()).getAllByRole('listitem');
+    const at = items.findIndex((li) => li.contains(divider));
+    expect(items[at + 1]).toHaveTextContent('mine, read me later');
+    expect(items[at - 1]).toHaveTextContent('already read');
   });
 });

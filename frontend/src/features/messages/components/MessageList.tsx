@@ -18,6 +18,8 @@ export interface MessageListProps {
   historyState?: 'loaded' | 'loading' | 'failed';
   /** The read marker when the room was opened: the "new messages" divider goes after it. */
   readSeq: number | null;
+  /** Marked unread: the divider goes before the next message even when it is mine. */
+  dividerFromAnyone?: boolean;
   me: { id: string; username: string; displayName: string } | null;
   hasOlder: boolean;
   loadingOlder: boolean;
@@ -52,8 +54,9 @@ export function MessageList(props: MessageListProps) {
   const atBottom = useRef(true);
   const layout = useRef<{ firstId?: string; height: number }>({ height: 0 });
   const rows = useMemo(
-    () => buildRows(messages, readSeq, me?.id, events),
-    [messages, readSeq, me?.id, events],
+    // Marked unread: no sender is skipped, so the divider lands right before the chosen message.
+    () => buildRows(messages, readSeq, props.dividerFromAnyone ? undefined : me?.id, events),
+    [messages, readSeq, props.dividerFromAnyone, me?.id, events],
   );
   // The server's copy may land (over the socket) just before the outbox forgets the message.
   const waiting = useMemo(() => {

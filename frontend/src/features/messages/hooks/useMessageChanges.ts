@@ -1,7 +1,8 @@
 import { useQueryClient } from '@tanstack/react-query';
 import type { Message } from '@messaging-app/shared';
 import { upsertMessage } from '../api/cache';
-import { deleteMessage, editMessage, markUnreadFrom, setReaction } from '../api/changes';
+import { deleteMessage, editMessage, markUnreadFrom, setReaction, unreadFrom } from '../api/changes';
+import { noteMarkedUnread, noteMessageChangeInRooms } from '../../rooms/api/cache';
 import { applyReaction } from '../api/reactions';
 
 /**
@@ -12,7 +13,9 @@ export function useMessageChanges(roomId: string, myUserId: string | undefined) 
   const queryClient = useQueryClient();
   return {
     async edit(message: Message, body: string): Promise<void> {
-      upsertMessage(queryClient, await editMessage(roomId, message.id, body));
+      const edited = await editMessage(roomId, message.id, body);
+      upsertMessage(queryClient, edited);
+      noteMessageChangeInRooms(queryClient, edited);
     },
     async remove(message: Message): Promise<void> {
       await deleteMessage(roomId, message.id);
@@ -29,7 +32,10 @@ export function useMessageChanges(roomId: string, myUserId: string | undefined) 
       }
     },
     async markUnread(message: Message): Promise<void> {
+      const lastReadSeq = unreadFrom(message.seq);
       await markUnreadFrom(roomId, message.seq);
+      // The "new messages" divider of the open room moves here; the `room.read` frame brings the count.
+      noteMarkedUnread(queryClient, roomId, lastReadSeq);
     },
   };
 }

@@ -1,22 +1,39 @@
 import { useEffect, useRef, useState } from 'react';
 import type { Message } from '@messaging-app/shared';
 
+/** Where the divider goes: after `seq`, before the first later message from someone else, or from anyone. */
+export interface NewDivider {
+  seq: number | null;
+  /** Marked unread: the divider goes right before the chosen message, even one of mine. */
+  fromAnyone: boolean;
+}
+
 /**
  * Where the "new messages" divider goes: after the read marker if the room had unread messages when it
  * opened, or after the last message seen when others write while I am scrolled up or in another tab.
  * Messages that arrive while I am watching the bottom are read as they come, so they get no divider.
+ * "Mark unread" (the read marker moving back, in this tab or another) moves it to the chosen message.
  */
 export function useNewDivider(
-  openedWith: { unreadCount: number; lastReadSeq: number },
+  room: { unreadCount: number; lastReadSeq: number },
   messages: Message[],
   atBottom: boolean,
   myUserId: string | undefined,
-): number | null {
-  const [dividerSeq, setDividerSeq] = useState<number | null>(
-    openedWith.unreadCount > 0 ? openedWith.lastReadSeq : null,
-  );
+): NewDivider {
+  const [dividerSeq, setDividerSeq] = useState<number | null>(room.unreadCount > 0 ? room.lastReadSeq : null);
+  const [fromAnyone, setFromAnyone] = useState(false);
   const newest = messages.at(-1);
   const seen = useRef<number | undefined>(undefined);
+  const readSeq = useRef(room.lastReadSeq);
+
+  useEffect(() => {
+    const before = readSeq.current;
+    readSeq.current = room.lastReadSeq;
+    if (room.lastReadSeq < before) {
+      setDividerSeq(room.lastReadSeq);
+      setFromAnyone(true);
+    }
+  }, [room.lastReadSeq]);
 
   useEffect(() => {
     const before = seen.current;
@@ -26,5 +43,5 @@ export function useNewDivider(
     if (!atBottom || document.visibilityState !== 'visible') setDividerSeq(before);
   }, [newest, atBottom, dividerSeq, myUserId]);
 
-  return dividerSeq;
+  return { seq: dividerSeq, fromAnyone };
 }

@@ -27,6 +27,26 @@ export function noteMessageInRooms(
   });
 }
 
+/** An edited or deleted message that is a room's last message: the sidebar's preview follows it. */
+export function noteMessageChangeInRooms(queryClient: QueryClient, message: Message): void {
+  queryClient.setQueryData<RoomsData>(roomsKey, (data) =>
+    data?.rooms.some((room) => room.lastMessage?.id === message.id)
+      ? {
+          rooms: data.rooms.map((room) =>
+            room.lastMessage?.id === message.id ? { ...room, lastMessage: message } : room,
+          ),
+        }
+      : data,
+  );
+}
+
+/** Marked unread from `seq` on: the read marker goes back to the message before it at once. */
+export function noteMarkedUnread(queryClient: QueryClient, roomId: string, lastReadSeq: number): void {
+  queryClient.setQueryData<RoomsData>(roomsKey, (data) =>
+    data ? { rooms: data.rooms.map((room) => (room.id === roomId ? { ...room, lastReadSeq } : room)) } : data,
+  );
+}
+
 /** The read marker moved to `seq`: what is at or before it is no longer unread. */
 export function noteReadInRooms(queryClient: QueryClient, roomId: string, seq: number): void {
   queryClient.setQueryData<RoomsData>(roomsKey, (data) => {

@@ -36,7 +36,7 @@ function RoomChat({ room, highlightId }: { room: MyRoom; highlightId: string | n
   const sendTyping = useSendTyping(room.id);
   const messages = useMemo(() => history.data?.pages.flatMap((page) => page.messages) ?? [], [history.data]);
   const events = useMemo(() => history.data?.pages.flatMap((page) => page.events) ?? [], [history.data]);
-  const dividerSeq = useNewDivider(room, messages, atBottom, user?.id);
+  const divider = useNewDivider(room, messages, atBottom, user?.id);
   useMarkRead(room.id, messages.at(-1)?.seq, atBottom, room.lastReadSeq);
   const actions = useRoomMessageActions(room, user?.id);
   const { fetchPreviousPage, isFetchingPreviousPage } = history;
@@ -61,7 +61,8 @@ function RoomChat({ room, highlightId }: { room: MyRoom; highlightId: string | n
             events={events}
             pending={pending}
             historyState={history.data !== undefined ? 'loaded' : history.isError ? 'failed' : 'loading'}
-            readSeq={dividerSeq}
+            readSeq={divider.seq}
+            dividerFromAnyone={divider.fromAnyone}
             me={user}
             hasOlder={history.hasPreviousPage}
             loadingOlder={isFetchingPreviousPage}
