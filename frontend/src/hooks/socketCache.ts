@@ -4,6 +4,7 @@ import { addMemberEvent, upsertMessage } from '../features/messages/api/cache';
 import { messagesKey } from '../features/messages/api/messages';
 import {
   forgetRoom,
+  isListedRoom,
   noteMessageChangeInRooms,
   noteMessageInRooms,
   noteReadState,
@@ -86,6 +87,10 @@ export function applyFrame(queryClient: QueryClient, frame: ServerFrame, myUserI
         void queryClient.invalidateQueries({ queryKey: invitationsKey });
       } else if (frame.notification.type === 'room_invite') {
         if (frame.notification.roomId) rememberRoom(queryClient, frame.notification.roomId);
+        void queryClient.invalidateQueries({ queryKey: roomsKey });
+      } else if (frame.notification.roomId && !isListedRoom(queryClient, frame.notification.roomId)) {
+        // A DM someone just opened with me: its first message notifies me, and it joins the sidebar
+        // (whose refetch also subscribes this socket to it).
         void queryClient.invalidateQueries({ queryKey: roomsKey });
       }
       return;

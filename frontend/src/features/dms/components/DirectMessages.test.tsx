@@ -3,7 +3,7 @@ import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import type { MyRoom, Participant, User } from '@messaging-app/shared';
 import { renderApp } from '../../../test/render';
-import { aMessage, aProfile, aRoom, aUser } from '../../../test/factories';
+import { aMessage, aNotification, aProfile, aRoom, aUser } from '../../../test/factories';
 
 const me = aProfile({ displayName: 'Grace', username: 'grace' });
 const ada = aUser({ displayName: 'Ada Lovelace', username: 'ada' });
@@ -95,6 +95,40 @@ describe('the sidebar', () => {
     socket.receive({ type: 'message.deleted', roomId: dm.id, seq: 6, message: deleted });
     expect(await within(dms).findByText('Message deleted')).toBeInTheDocument();
     expect(within(dms).queryByText(/see you/)).toBeNull();
+  });
+
+  it('lists a DM someone else opens with me as soon as its first message notifies me', async () => {
+    const first = aMessage('', 1, { sender: ada, body: 'hi Grace' });
+    const dm: MyRoom = aRoom({
+      name: '',
+      kind: 'dm',
+      visibility: 'private',
+      dmMembers: [ada],
+      lastMessage: first,
+    });
+    first.roomId = dm.id;
+    let rooms: MyRoom[] = [];
+    const { sockets } = renderApp({
+      me,
+      handlers: {
+        listRooms: () => ({ body: { rooms } }),
+        listParticipants: () => ({ body: { participants: [member(me, true), member(ada, true)] } }),
+      },
+    });
+    expect(await screen.findByText('No direct messages yet.')).toBeInTheDocument();
+    const socket = sockets.last();
+    socket.open();
+    socket.receive({ type: 'ready', user: me, sessionId: crypto.randomUUID() });
+    rooms = [dm];
+    socket.receive({
+      type: 'notification.new',
+      notification: aNotification({ roomId: dm.id, roomName: null, messageId: first.id, actor: ada }),
+    });
+    const dms = await screen.findByRole('list', { name: 'Direct messages' });
+    expect(await within(dms).findByText('hi Grace')).toBeInTheDocument();
+    await waitFor(() =>
+      expect(socket.sentOfType('subscribe')).toContainEqual(expect.objectContaining({ roomId: dm.id })),
+    );
   });
 
   it('starts a DM with the people picked and opens it', async () => {

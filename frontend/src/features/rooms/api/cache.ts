@@ -83,6 +83,11 @@ export function noteReadState(
   );
 }
 
+/** Whether the sidebar already lists the room (false while the list is not loaded). */
+export function isListedRoom(queryClient: QueryClient, roomId: string): boolean {
+  return queryClient.getQueryData<RoomsData>(roomsKey)?.rooms.some((room) => room.id === roomId) ?? false;
+}
+
 /** Drops a room from the sidebar (left, removed, deleted). */
 export function dropRoom(queryClient: QueryClient, roomId: string): void {
   queryClient.setQueryData<RoomsData>(roomsKey, (data) =>
