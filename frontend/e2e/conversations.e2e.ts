@@ -93,7 +93,7 @@ describe('two people in a DM, and membership lines in a room', () => {
     // Bob sends something by mistake and deletes it; Alice sees it go, in the timeline and the sidebar.
     await send(bob.page, 'wrong chat, sorry');
     await item(alice.page, 'wrong chat, sorry').waitFor(timeout);
-    await dmLink(alice.page, 'Bob Builder').getByText('wrong chat, sorry').waitFor(timeout);
+    await dmLink(alice.page, 'Bob Builder').getByText('wrong chat, sorry', { exact: true }).waitFor(timeout);
     const mistake = item(bob.page, 'wrong chat, sorry');
     await mistake.hover();
     await mistake.getByRole('button', { name: 'Delete' }).click();
@@ -103,7 +103,7 @@ describe('two people in a DM, and membership lines in a room', () => {
       .click();
     await messages(alice.page).getByText('This message was deleted.').waitFor(timeout);
     await item(alice.page, 'wrong chat, sorry').waitFor({ state: 'detached', ...timeout });
-    await dmLink(alice.page, 'Bob Builder').getByText('Message deleted').waitFor(timeout);
+    await dmLink(alice.page, 'Bob Builder').getByText('You: Bring the cake, Bob').waitFor(timeout);
     await screenshot(alice.page, '31-dm-alice');
     await screenshot(bob.page, '32-dm-bob');
 

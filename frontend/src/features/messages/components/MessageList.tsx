@@ -7,6 +7,8 @@ import { MemberEventLine } from './MemberEventLine';
 
 export interface MessageListProps {
   roomName: string;
+  /** A direct message: introduced as a conversation with its people, not as a #room. */
+  isDm?: boolean;
   messages: Message[];
   /** Membership changes ("Ann added Bob"), shown between the messages by seq. */
   events?: MemberEventFrame[];
@@ -121,9 +123,11 @@ export function MessageList(props: MessageListProps) {
           </button>
         ) : (
           <div className="room-intro">
-            <p className="room-intro-name">#{props.roomName}</p>
+            <p className="room-intro-name">{props.isDm ? props.roomName : `#${props.roomName}`}</p>
             <p className="muted">
-              This is the beginning of #{props.roomName}.
+              {props.isDm
+                ? `This is the beginning of your conversation with ${props.roomName}.`
+                : `This is the beginning of #${props.roomName}.`}
               {messages.length === 0 && waiting.length === 0 && ' No messages yet: say hello!'}
             </p>
           </div>

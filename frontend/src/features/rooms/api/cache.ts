@@ -1,6 +1,7 @@
 import type { QueryClient } from '@tanstack/react-query';
 import type { Message } from '@messaging-app/shared';
 import { messagesKey } from '../../messages/api/messages';
+import type { MessagePages } from '../../messages/api/cache';
 import { leftRoomsKey, participantsKey, roomKey, roomsKey } from './rooms';
 import type { RoomsData } from './rooms';
 
@@ -27,17 +28,27 @@ export function noteMessageInRooms(
   });
 }
 
-/** An edited or deleted message that is a room's last message: the sidebar's preview follows it. */
+/**
+ * An edited or deleted message that is a room's last message: the sidebar's preview follows it. A
+ * deleted one gives way to the message before it, as the server's room list does; when that one is not
+ * loaded here, the list is fetched again.
+ */
 export function noteMessageChangeInRooms(queryClient: QueryClient, message: Message): void {
-  queryClient.setQueryData<RoomsData>(roomsKey, (data) =>
-    data?.rooms.some((room) => room.lastMessage?.id === message.id)
-      ? {
-          rooms: data.rooms.map((room) =>
-            room.lastMessage?.id === message.id ? { ...room, lastMessage: message } : room,
-          ),
-        }
-      : data,
-  );
+  const data = queryClient.getQueryData<RoomsData>(roomsKey);
+  if (!data?.rooms.some((room) => room.lastMessage?.id === message.id)) return;
+  let lastMessage: Message | null = message;
+  if (message.deletedAt) {
+    const loaded = queryClient.getQueryData<MessagePages>(messagesKey(message.roomId));
+    lastMessage =
+      loaded?.pages
+        .flatMap((page) => page.messages)
+        .filter((m) => !m.deletedAt && m.seq < message.seq)
+        .at(-1) ?? null;
+    if (!lastMessage) void queryClient.invalidateQueries({ queryKey: roomsKey });
+  }
+  queryClient.setQueryData<RoomsData>(roomsKey, {
+    rooms: data.rooms.map((room) => (room.lastMessage?.id === message.id ? { ...room, lastMessage } : room)),
+  });
 }
 
 /** Marked unread from `seq` on: the read marker goes back to the message before it at once. */

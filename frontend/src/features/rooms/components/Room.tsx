@@ -57,6 +57,7 @@ function RoomChat({ room, highlightId }: { room: MyRoom; highlightId: string | n
         <ThreadContext.Provider value={setThreadId}>
           <MessageList
             roomName={roomTitle(room)}
+            isDm={room.kind === 'dm'}
             messages={messages}
             events={events}
             pending={pending}
