@@ -66,9 +66,9 @@ export function messages(page: Page) {
   return page.getByRole('log', { name: /^Messages in/ });
 }
 
-/** Types `text` into the open room's composer and sends it with Enter. */
+/** Types `text` into the open room's (or DM's) composer and sends it with Enter. */
 export async function send(page: Page, text: string): Promise<void> {
-  const box = page.getByRole('textbox', { name: /^Message #/ });
+  const box = page.getByRole('textbox', { name: /^Message / });
   await box.fill(text);
   await box.press('Enter');
 }

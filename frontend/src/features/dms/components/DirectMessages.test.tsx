@@ -169,5 +169,12 @@ describe('the sidebar', () => {
       await screen.findByRole('heading', { name: 'Ada Lovelace, Alan Turing', level: 1 }),
     ).toBeInTheDocument();
     expect(screen.queryByRole('button', { name: 'Leave room' })).not.toBeInTheDocument();
+    // A conversation with people, not a #room.
+    expect(
+      await screen.findByRole('textbox', { name: 'Message Ada Lovelace, Alan Turing' }),
+    ).toBeInTheDocument();
+    expect(
+      await screen.findByText(/^This is the beginning of your conversation with Ada Lovelace, Alan Turing\./),
+    ).toBeInTheDocument();
   });
 });

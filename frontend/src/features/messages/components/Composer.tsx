@@ -5,6 +5,8 @@ import { useDraft } from '../hooks/useDraft';
 
 interface Props {
   roomName: string;
+  /** A DM: "Message Ada", not "Message #Ada". */
+  isDm?: boolean;
   /** Where the unsent text is kept across reloads and room switches (null: nowhere). */
   draftKey: string | null;
   /** Hands the message to the outbox; a rejection puts the text back. */
@@ -18,7 +20,8 @@ interface Props {
  * Enter sends, Shift+Enter breaks the line; the draft clears as soon as the message is handed over,
  * and until then is kept for this room.
  */
-export function Composer({ roomName, draftKey, onSend, onTyping, onEditLast }: Props) {
+export function Composer({ roomName, isDm = false, draftKey, onSend, onTyping, onEditLast }: Props) {
+  const label = isDm ? `Message ${roomName}` : `Message #${roomName}`;
   const [draft, setDraft] = useDraft(draftKey);
   const input = useRef<HTMLTextAreaElement>(null);
 
@@ -59,13 +62,13 @@ export function Composer({ roomName, draftKey, onSend, onTyping, onEditLast }: P
       }}
     >
       <label htmlFor="composer-input" className="visually-hidden">
-        Message #{roomName}
+        {label}
       </label>
       <textarea
         ref={input}
         id="composer-input"
         rows={Math.min(8, Math.max(1, draft.split('\n').length))}
-        placeholder={`Message #${roomName}`}
+        placeholder={label}
         value={draft}
         aria-describedby="composer-help"
         aria-invalid={tooLong || undefined}

@@ -79,6 +79,7 @@ function RoomChat({ room, highlightId }: { room: MyRoom; highlightId: string | n
       <TypingIndicator users={typingUsers} />
       <Composer
         roomName={roomTitle(room)}
+        isDm={room.kind === 'dm'}
         draftKey={user ? draftKey(user.id, room.id) : null}
         onSend={(body) => {
           sendTyping.sent();
