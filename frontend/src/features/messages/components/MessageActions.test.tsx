@@ -177,4 +177,25 @@ describe('message actions', () => {
     expect(items[at + 1]).toHaveTextContent('mine, read me later');
     expect(items[at - 1]).toHaveTextContent('already read');
   });
+
+  it('moves the divider when another tab marks the room unread, not when the room list is fetched again', async () => {
+    const { room, handlers } = roomWith([
+      aMessage('', 8, { sender: ada, body: 'eight' }),
+      aMessage('', 9, { sender: ada, body: 'nine' }),
+    ]);
+    const { sockets, queryClient } = renderApp({ me, route: `/rooms/${room.id}`, handlers });
+    await itemOf('nine');
+    const socket = sockets.last();
+    socket.open();
+    socket.receive({ type: 'ready', user: me, sessionId: crypto.randomUUID() });
+    // A list fetched again with an older marker (a read still on its way) is not a "mark unread".
+    room.lastReadSeq = 7;
+    await queryClient.refetchQueries({ queryKey: ['rooms'] });
+    expect(screen.queryByText('New messages')).toBeNull();
+    // Another tab marks the room unread from "eight": the server's marker goes back to 6.
+    socket.receive({ type: 'room.read', roomId: room.id, lastReadSeq: 6, unreadCount: 2 });
+    const divider = await within(await log()).findByText('New messages');
+    const items = within(await log()).getAllByRole('listitem');
+    expect(items[items.findIndex((li) => li.contains(divider)) + 1]).toHaveTextContent('eight');
+  });
 });

@@ -1,4 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
+import { useQuery } from '@tanstack/react-query';
+import { markedUnreadKey } from '../../rooms/api/rooms';
 import type { Message } from '@messaging-app/shared';
 
 /** Where the divider goes: after `seq`, before the first later message from someone else, or from anyone. */
@@ -12,10 +14,11 @@ export interface NewDivider {
  * Where the "new messages" divider goes: after the read marker if the room had unread messages when it
  * opened, or after the last message seen when others write while I am scrolled up or in another tab.
  * Messages that arrive while I am watching the bottom are read as they come, so they get no divider.
- * "Mark unread" (the read marker moving back, in this tab or another) moves it to the chosen message.
+ * "Mark unread" (here, or in another tab through `room.read`) moves it to the chosen message; a refetch
+ * of the room list that happens to carry an older marker does not.
  */
 export function useNewDivider(
-  room: { unreadCount: number; lastReadSeq: number },
+  room: { id: string; unreadCount: number; lastReadSeq: number },
   messages: Message[],
   atBottom: boolean,
   myUserId: string | undefined,
@@ -24,16 +27,20 @@ export function useNewDivider(
   const [fromAnyone, setFromAnyone] = useState(false);
   const newest = messages.at(-1);
   const seen = useRef<number | undefined>(undefined);
-  const readSeq = useRef(room.lastReadSeq);
+  const marked = useQuery<number | null>({
+    queryKey: markedUnreadKey(room.id),
+    queryFn: () => null,
+    initialData: null,
+    staleTime: Infinity,
+  });
+  const openedAt = useRef(Date.now());
 
   useEffect(() => {
-    const before = readSeq.current;
-    readSeq.current = room.lastReadSeq;
-    if (room.lastReadSeq < before) {
-      setDividerSeq(room.lastReadSeq);
-      setFromAnyone(true);
-    }
-  }, [room.lastReadSeq]);
+    // Only a mark made while this room is open moves the divider (not one left from an earlier visit).
+    if (marked.data === null || marked.dataUpdatedAt < openedAt.current) return;
+    setDividerSeq(marked.data);
+    setFromAnyone(true);
+  }, [marked.data, marked.dataUpdatedAt]);
 
   useEffect(() => {
     const before = seen.current;

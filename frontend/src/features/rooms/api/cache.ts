@@ -2,7 +2,7 @@ import type { QueryClient } from '@tanstack/react-query';
 import type { Message } from '@messaging-app/shared';
 import { messagesKey } from '../../messages/api/messages';
 import type { MessagePages } from '../../messages/api/cache';
-import { leftRoomsKey, participantsKey, roomKey, roomsKey } from './rooms';
+import { leftRoomsKey, markedUnreadKey, participantsKey, roomKey, roomsKey } from './rooms';
 import type { RoomsData } from './rooms';
 
 /** A new message in a room: it becomes the room's last message and, from someone else, unread. */
@@ -56,6 +56,8 @@ export function noteMarkedUnread(queryClient: QueryClient, roomId: string, lastR
   queryClient.setQueryData<RoomsData>(roomsKey, (data) =>
     data ? { rooms: data.rooms.map((room) => (room.id === roomId ? { ...room, lastReadSeq } : room)) } : data,
   );
+  // Said apart from the room list: a refetch of the list never reads as "marked unread".
+  queryClient.setQueryData<number>(markedUnreadKey(roomId), lastReadSeq);
 }
 
 /** The read marker moved to `seq`: what is at or before it is no longer unread. */
@@ -83,6 +85,10 @@ export function noteReadState(
   lastReadSeq: number,
   unreadCount: number,
 ): void {
+  const held = queryClient.getQueryData<RoomsData>(roomsKey)?.rooms.find((room) => room.id === roomId);
+  // The server's marker only goes back when the user marks the room unread (in another tab, say).
+  if (held && lastReadSeq < held.lastReadSeq)
+    queryClient.setQueryData<number>(markedUnreadKey(roomId), lastReadSeq);
   queryClient.setQueryData<RoomsData>(roomsKey, (data) =>
     data
       ? {

@@ -6,6 +6,8 @@ export const roomKey = (roomId: string) => ['room', roomId] as const;
 export const participantsKey = (roomId: string) => ['participants', roomId] as const;
 /** Rooms this tab saw the user leave (or be removed from): nothing of theirs is fetched any more. */
 export const leftRoomsKey = ['left-rooms'] as const;
+/** The read marker the user last moved back to ("Mark unread", here or in another tab), per room. */
+export const markedUnreadKey = (roomId: string) => ['marked-unread', roomId] as const;
 export const discoverKey = (q: string) => ['discover', q] as const;
 export const userSearchKey = (q: string) => ['userSearch', q] as const;
 
