@@ -2,19 +2,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import type { Profile } from '@messaging-app/shared';
 import { emailChanges } from '../src/db/schema.js';
-import { createSmtpMailer } from '../src/mail/smtp-mailer.js';
-import { startWorker } from '../src/worker/worker.js';
-import type { Worker } from '../src/worker/worker.js';
-import { buildTestApp } from './support/app.js';
 import type { TestApp } from './support/app.js';
 import { problemOf, registerUser, uniqueName } from './support/factories.js';
 import type { TestUser } from './support/factories.js';
 import { eventually } from './support/eventually.js';
-import { createTestQueue } from './support/job-queues.js';
-import type { TestQueue } from './support/job-queues.js';
 import { linkToken } from './support/mail-links.js';
-import { startSmtpSink } from './support/smtp-sink.js';
 import type { ReceivedMail, SmtpSink } from './support/smtp-sink.js';
+import { startMailingApp } from './support/mailing-app.js';
+import type { MailingApp } from './support/mailing-app.js';
 
 /*
  * Issue 17 item 5: a profile email change is a request, confirmed by a link mailed to the new
@@ -22,25 +17,16 @@ import type { ReceivedMail, SmtpSink } from './support/smtp-sink.js';
  * job queue of this mode (in-process or RabbitMQ), the worker, SMTP.
  */
 
-let sink: SmtpSink;
+let mailing: MailingApp;
 let app: TestApp;
-let queue: TestQueue;
-let worker: Worker;
-let mailer: ReturnType<typeof createSmtpMailer>;
+let sink: SmtpSink;
 
 beforeAll(async () => {
-  sink = await startSmtpSink();
-  app = await buildTestApp({ config: { publicUrl: 'https://chat.example.test' } });
-  queue = createTestQueue();
-  mailer = createSmtpMailer({ url: sink.url, from: 'messaging-app <no-reply@example.test>' });
-  worker = startWorker({ ctx: app.ctx, queue: queue.queue, mailer, relay: { pollMs: 50, minBackoffMs: 20 } });
+  mailing = await startMailingApp();
+  ({ app, sink } = mailing);
 });
 afterAll(async () => {
-  await worker?.stop();
-  await queue?.destroy();
-  await mailer?.close();
-  await app?.close();
-  await sink?.close();
+  await mailing?.close();
 });
 
 const requestChange = (user: TestUser, email: string, currentPassword = user.password) =>

@@ -3,19 +3,14 @@ import { eq } from 'drizzle-orm';
 import { passwordResetAcceptedDetail } from '@messaging-app/shared';
 import { outbox, passwordResets } from '../src/db/schema.js';
 import { accountMailTopic } from '../src/services/account-mail.js';
-import { createSmtpMailer } from '../src/mail/smtp-mailer.js';
-import { startWorker } from '../src/worker/worker.js';
-import type { Worker } from '../src/worker/worker.js';
-import { buildTestApp } from './support/app.js';
 import type { TestApp } from './support/app.js';
 import { problemOf, registerUser, uniqueName } from './support/factories.js';
 import type { TestUser } from './support/factories.js';
 import { eventually } from './support/eventually.js';
-import { createTestQueue } from './support/job-queues.js';
-import type { TestQueue } from './support/job-queues.js';
 import { linkToken } from './support/mail-links.js';
-import { startSmtpSink } from './support/smtp-sink.js';
 import type { ReceivedMail, SmtpSink } from './support/smtp-sink.js';
+import { startMailingApp } from './support/mailing-app.js';
+import type { MailingApp } from './support/mailing-app.js';
 import { WsClient, wsUrl } from './support/ws-client.js';
 
 /*
@@ -25,26 +20,17 @@ import { WsClient, wsUrl } from './support/ws-client.js';
  * SMTP to an in-process server.
  */
 
-let sink: SmtpSink;
+let mailing: MailingApp;
 let app: TestApp;
-let queue: TestQueue;
-let worker: Worker;
-let mailer: ReturnType<typeof createSmtpMailer>;
+let sink: SmtpSink;
 
 beforeAll(async () => {
-  sink = await startSmtpSink();
-  app = await buildTestApp({ config: { publicUrl: 'https://chat.example.test' } });
+  mailing = await startMailingApp();
+  ({ app, sink } = mailing);
   await app.server.listen({ host: '127.0.0.1', port: 0 });
-  queue = createTestQueue();
-  mailer = createSmtpMailer({ url: sink.url, from: 'messaging-app <no-reply@example.test>' });
-  worker = startWorker({ ctx: app.ctx, queue: queue.queue, mailer, relay: { pollMs: 50, minBackoffMs: 20 } });
 });
 afterAll(async () => {
-  await worker?.stop();
-  await queue?.destroy();
-  await mailer?.close();
-  await app?.close();
-  await sink?.close();
+  await mailing?.close();
 });
 
 const askReset = (email: string) =>

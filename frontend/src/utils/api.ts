@@ -41,6 +41,9 @@ export class ApiError extends Error {
   }
 }
 
+/** What a form says when its request never reached the server. */
+export const unreachable = 'Could not reach the server. Check your connection and try again.';
+
 /**
  * A failed request as a form shows it: problem+json validation errors on their fields, anything else
  * as one message for the whole form (`otherwise`, when given, replaces a non-API error's own text).

@@ -3,17 +3,15 @@ import { Link } from 'react-router';
 import { useMutation } from '@tanstack/react-query';
 import { TextField } from '../../../components/TextField';
 import { FormError } from '../../../components/FormError';
-import { formErrors } from '../../../utils/api';
+import { formErrors, unreachable } from '../../../utils/api';
 import { requestPasswordReset } from '../api/auth';
 import { AuthLayout } from './AuthLayout';
-
-const offline = 'Could not reach the server. Check your connection and try again.';
 
 /** "Forgot password?": mails a reset link to the account with this email, if there is one. */
 export function ForgotPassword() {
   const [email, setEmail] = useState('');
   const ask = useMutation({ mutationFn: () => requestPasswordReset(email) });
-  const { fields, form } = formErrors(ask.error, offline);
+  const { fields, form } = formErrors(ask.error, unreachable);
   return (
     <AuthLayout title="Reset your password">
       {ask.data ? (

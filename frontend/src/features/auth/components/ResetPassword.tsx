@@ -3,12 +3,10 @@ import { Link, useSearchParams } from 'react-router';
 import { useMutation } from '@tanstack/react-query';
 import { TextField } from '../../../components/TextField';
 import { FormError } from '../../../components/FormError';
-import { formErrors } from '../../../utils/api';
+import { formErrors, unreachable } from '../../../utils/api';
 import { confirmPasswordReset } from '../api/auth';
 import { AuthLayout } from './AuthLayout';
 import { passwordHint } from './passwordHint';
-
-const offline = 'Could not reach the server. Check your connection and try again.';
 
 /**
  * Where a reset link lands (`/reset-password?token=…`). Nothing happens on load: the new password
@@ -19,7 +17,7 @@ export function ResetPassword() {
   const token = params.get('token') ?? '';
   const [password, setPassword] = useState('');
   const reset = useMutation({ mutationFn: () => confirmPasswordReset(token, password) });
-  const { fields, form } = formErrors(reset.error, offline);
+  const { fields, form } = formErrors(reset.error, unreachable);
   const spent = fields.token ?? (token ? null : 'This link is incomplete: open it again from the mail.');
   return (
     <AuthLayout title="Choose a new password">

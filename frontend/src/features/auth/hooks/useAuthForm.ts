@@ -1,9 +1,7 @@
 import { useState } from 'react';
 import type { FormEvent } from 'react';
 import type { AuthResponse } from '@messaging-app/shared';
-import { formErrors } from '../../../utils/api';
-
-const offline = 'Could not reach the server. Check your connection and try again.';
+import { formErrors, unreachable } from '../../../utils/api';
 import { useAuth } from './useAuth';
 
 /** Submits an auth form and turns a problem+json answer into field errors and a form error. */
@@ -21,7 +19,7 @@ export function useAuthForm<T>(submit: (values: T) => Promise<AuthResponse>) {
     try {
       signIn(await submit(values));
     } catch (error) {
-      const { fields, form } = formErrors(error, offline);
+      const { fields, form } = formErrors(error, unreachable);
       setFieldErrors(fields);
       setFormError(form);
     } finally {
