@@ -140,6 +140,61 @@ describe('membership changes in the timeline', () => {
   });
 });
 
+describe('room settings as room events', () => {
+  it('a rename is a room.updated event with the next seq, live to every member and in a replay, with who made it', async () => {
+    const { ann, bob, room } = await scene();
+    const socket = await WsClient.connect(wsUrl(app.server), bob.accessToken);
+    clients.push(socket);
+    socket.send({ type: 'subscribe', roomId: room.id });
+    const { lastSeq } = await socket.nextOf('subscribed');
+    const name = uniqueName('renamed');
+    const renamed = await app.server.inject({
+      method: 'PATCH',
+      url: `/api/rooms/${room.id}`,
+      headers: ann.headers,
+      payload: { name, description: 'Where we decide' },
+    });
+    expect(renamed.statusCode).toBe(200);
+    expect(renamed.json()).toMatchObject({ name, lastSeq: lastSeq + 1 });
+    const live = await socket.next((f) => f.type === 'room.updated');
+    expect(live).toEqual({
+      type: 'room.updated',
+      roomId: room.id,
+      seq: lastSeq + 1,
+      name,
+      description: 'Where we decide',
+      visibility: 'public',
+      actor: expect.objectContaining({ id: ann.user.id }),
+    });
+
+    // A member who was away gets it in the replay, with the room as it is now.
+    const later = uniqueName('later');
+    await app.server.inject({
+      method: 'PATCH',
+      url: `/api/rooms/${room.id}`,
+      headers: ann.headers,
+      payload: { name: later },
+    });
+    const away = await WsClient.connect(wsUrl(app.server), bob.accessToken);
+    clients.push(away);
+    away.send({ type: 'subscribe', roomId: room.id, afterSeq: lastSeq });
+    await away.nextOf('subscribed');
+    const replayed = away.received.filter((f) => f.type === 'room.updated');
+    expect(replayed.map((f) => ('seq' in f ? f.seq : null))).toEqual([lastSeq + 1, lastSeq + 2]);
+    expect(replayed.every((f) => 'name' in f && f.name === later)).toBe(true);
+    // A refused rename (a member is not an admin) is no event.
+    const refused = await app.server.inject({
+      method: 'PATCH',
+      url: `/api/rooms/${room.id}`,
+      headers: bob.headers,
+      payload: { name: uniqueName('nope') },
+    });
+    expect(refused.statusCode).toBe(403);
+    const current = await app.server.inject({ url: `/api/rooms/${room.id}`, headers: bob.headers });
+    expect(current.json()).toMatchObject({ name: later, lastSeq: lastSeq + 2 });
+  });
+});
+
 describe('room names', () => {
   it('refuses a second public room with the same name up to case (409), at create and rename', async () => {
     const ann = await registerUser(app.server);

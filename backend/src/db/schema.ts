@@ -197,6 +197,7 @@ export const roomEvents = pgTable(
         'reaction.added',
         'reaction.removed',
         'member.updated',
+        'room.updated',
       ],
     }).notNull(),
     messageId: uuid('message_id').references(() => messages.id, { onDelete: 'cascade' }),

@@ -32,6 +32,8 @@ const summaries: Record<string, string> = {
   'server:member.joined': 'Someone joined a followed room.',
   'server:member.left': 'Someone left or was removed from a followed room.',
   'server:member.updated': "A member's role changed (promoted to admin or demoted), with who changed it.",
+  'server:room.updated':
+    "A followed room's name, description or visibility changed, with who changed it: the room's settings as they are now.",
   'server:typing': 'Someone is typing in a followed room.',
   'server:presence': 'A user of a shared room came online or went offline.',
   'server:notification.new': 'A notification for this user (mention, invitation).',
@@ -107,7 +109,7 @@ export const description = `Every room of the user over one WebSocket. Frames ar
 
 1. Connect to \`/ws\` (or \`/ws/{roomId}\`, which subscribes to that room right after authentication) and send \`auth\` with an access token within 5 s. Tokens never travel in the URL. The server answers \`ready\` or closes with 4401.
 2. \`subscribe\` with the last \`seq\` held as \`afterSeq\`: every missed event comes first, in order, then \`subscribed\` (or \`resync_required\` past the retention bound).
-3. Room events (\`message.*\`, \`member.*\`) carry a per-room, gap-free \`seq\`; a client that sees a gap subscribes again with its last seq.
+3. Room events (\`message.*\`, \`member.*\`, \`reaction.*\`, \`room.updated\`) carry a per-room, gap-free \`seq\`; a client that sees a gap subscribes again with its last seq.
 4. A bad frame gets an \`error\` frame; the socket stays open.
 
 Close codes:

@@ -8,6 +8,7 @@ import {
   noteMessageChangeInRooms,
   noteMessageInRooms,
   noteReadState,
+  noteRoomUpdated,
   rememberRoom,
 } from '../features/rooms/api/cache';
 import { applyReaction } from '../features/messages/api/reactions';
@@ -55,6 +56,9 @@ export function applyFrame(queryClient: QueryClient, frame: ServerFrame, myUserI
         rememberRoom(queryClient, frame.roomId);
         void queryClient.invalidateQueries({ queryKey: roomsKey });
       }
+      return;
+    case 'room.updated':
+      noteRoomUpdated(queryClient, frame);
       return;
     case 'member.updated':
       // A role changed: the member list (and what the room offers me) follows.

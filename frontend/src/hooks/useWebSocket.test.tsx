@@ -78,6 +78,34 @@ describe('useWebSocket', () => {
     expect(await screen.findByRole('link', { name: 'general, 2 unread' })).toBeInTheDocument();
   });
 
+  it('renames a room in the sidebar when its room.updated arrives, and counts its seq', async () => {
+    const room = aRoom({ name: 'general', lastSeq: 4, lastReadSeq: 4 });
+    const { sockets } = renderApp({ me, handlers: { listRooms: () => ({ body: { rooms: [room] } }) } });
+    await screen.findByRole('link', { name: 'general' });
+    const socket = sockets.last();
+    ready(socket);
+    await waitFor(() => expect(socket.sentOfType('subscribe')).toHaveLength(1));
+    socket.receive({
+      type: 'room.updated',
+      roomId: room.id,
+      seq: 5,
+      name: 'town-square',
+      description: 'Everyone',
+      visibility: 'public',
+      actor: ada,
+    });
+    expect(await screen.findByRole('link', { name: 'town-square' })).toBeInTheDocument();
+    expect(screen.queryByRole('link', { name: 'general' })).toBeNull();
+    // The event took seq 5: the next message is no gap, and it is the one unread.
+    socket.receive({
+      type: 'message.new',
+      roomId: room.id,
+      seq: 6,
+      message: aMessage(room.id, 6, { sender: ada }),
+    });
+    expect(await screen.findByRole('link', { name: 'town-square, 1 unread' })).toBeInTheDocument();
+  });
+
   it('raises the notification badge when a mention arrives', async () => {
     const stored: Notification[] = [];
     const { sockets, queryClient } = renderApp({

@@ -55,6 +55,8 @@ export function SocketProvider({
         // The history endpoint has the missed messages, not the edits, deletes and reactions among
         // the missed events: the loaded pages are read again for those.
         void queryClient.invalidateQueries({ queryKey: messagesKey(roomId) });
+        // A missed `room.updated` (a rename) is not in the history either: the room list is read again.
+        void queryClient.invalidateQueries({ queryKey: roomsKey });
         return missedEvents(roomId, afterSeq);
       },
       createSocket,

@@ -3,7 +3,7 @@ import { ErrorCode, Id, Seq, Timestamp } from './common.js';
 import { Message, MessageBody } from './messages.js';
 import { Notification } from './notifications.js';
 import { Profile, User } from './users.js';
-import { Role } from './rooms.js';
+import { Role, Visibility } from './rooms.js';
 
 // ---- Frames a client sends ----
 
@@ -55,11 +55,14 @@ export const MessageEventType = z.enum(['message.new', 'message.updated', 'messa
 /** `member.updated`: a role changed (promote or demote). */
 export const MemberEventType = z.enum(['member.joined', 'member.left', 'member.updated']);
 export const ReactionEventType = z.enum(['reaction.added', 'reaction.removed']);
+/** `room.updated`: the room's name, description or visibility changed. */
+export const RoomChangeEventType = z.enum(['room.updated']);
 /** Every stored room event type: each has a seq and can be replayed. */
 export const RoomEventType = z.enum([
   ...MessageEventType.options,
   ...MemberEventType.options,
   ...ReactionEventType.options,
+  ...RoomChangeEventType.options,
 ]);
 export type RoomEventType = z.infer<typeof RoomEventType>;
 
@@ -91,8 +94,27 @@ export const ReactionEventFrame = z.object({
   emoji: z.string(),
   userId: Id,
 });
+/**
+ * The room's settings changed (rename, description, visibility), by `actor`. Carries the room's current
+ * settings: a replay shows the room as it is now, like a replayed message.
+ */
+export const RoomUpdatedFrame = z.object({
+  type: RoomChangeEventType,
+  roomId: Id,
+  seq: Seq,
+  name: z.string(),
+  description: z.string(),
+  visibility: Visibility,
+  actor: User,
+});
+export type RoomUpdatedFrame = z.infer<typeof RoomUpdatedFrame>;
 /** A stored, sequenced room event as it travels to clients. */
-export const RoomEventFrame = z.union([MessageEventFrame, MemberEventFrame, ReactionEventFrame]);
+export const RoomEventFrame = z.union([
+  MessageEventFrame,
+  MemberEventFrame,
+  ReactionEventFrame,
+  RoomUpdatedFrame,
+]);
 export type RoomEventFrame = z.infer<typeof RoomEventFrame>;
 
 export const TypingEventFrame = z.object({ type: z.literal('typing'), roomId: Id, user: User });
@@ -149,6 +171,7 @@ export const ServerFrame = z.union([
   MessageEventFrame,
   MemberEventFrame,
   ReactionEventFrame,
+  RoomUpdatedFrame,
   TypingEventFrame,
   PresenceFrame,
   NotificationFrame,

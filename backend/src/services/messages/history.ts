@@ -1,9 +1,10 @@
 import { and, asc, desc, eq, gt, lt, sql } from 'drizzle-orm';
 import type { HistoryQuery, MessagePage, RoomEventFrame } from '@messaging-app/shared';
-import { messages, roomEvents, users } from '../../db/schema.js';
+import { messages, roomEvents, rooms, users } from '../../db/schema.js';
 import type { AppContext } from '../context.js';
 import type { Caller } from '../auth/sessions.js';
-import { toMessage } from '../presenters.js';
+import { toMessage, toUser } from '../presenters.js';
+import { roomUpdatedFrame } from '../rooms/room-updated.js';
 import { loadRoomForMember } from '../rooms/access.js';
 import { reactionsOf, withReactions } from './reactions-of.js';
 import { actorsOf, inRoomTimeline } from './timeline.js';
@@ -55,6 +56,12 @@ export async function listMessages(
   };
 }
 
+async function currentRoom(ctx: AppContext, roomId: string): Promise<typeof rooms.$inferSelect> {
+  const [room] = await ctx.db.select().from(rooms).where(eq(rooms.id, roomId)).limit(1);
+  if (!room) throw new Error(`room ${roomId} vanished during a replay`);
+  return room;
+}
+
 /**
  * The stored events of a room after `afterSeq`, in order, as frames with the current state of their
  * message or user. The caller has already passed the room gate.
@@ -78,11 +85,15 @@ export async function eventsAfter(
     rows.map((r) => r.event),
   );
   const frames: RoomEventFrame[] = [];
+  let room: typeof rooms.$inferSelect | undefined;
   for (const { event, message, subject } of rows) {
     // Events are never deleted on their own (messages are soft-deleted), so every seq has its row.
     if (!subject) throw new Error(`event ${roomId}#${event.seq} lost its user`);
     if (event.type === 'member.joined' || event.type === 'member.left' || event.type === 'member.updated') {
       frames.push(toMemberEvent(event.type, event, subject, actors));
+    } else if (event.type === 'room.updated') {
+      room ??= await currentRoom(ctx, roomId);
+      frames.push(roomUpdatedFrame(room, event.seq, toUser(subject)));
     } else if (event.type === 'reaction.added' || event.type === 'reaction.removed') {
       if (!event.messageId || !event.emoji) throw new Error(`event ${roomId}#${event.seq} lost its reaction`);
       frames.push({

@@ -1,14 +1,17 @@
 import { count, eq } from 'drizzle-orm';
 import type { Room, UpdateRoomBody } from '@messaging-app/shared';
-import { roomParticipants, rooms } from '../../db/schema.js';
+import { roomParticipants, rooms, users } from '../../db/schema.js';
 import type { Queryable } from '../../db/client.js';
 import type { AppContext } from '../context.js';
 import type { Caller } from '../auth/sessions.js';
-import { toRoom } from '../presenters.js';
+import { toRoom, toUser } from '../presenters.js';
 import { loadRoomForRole, loadRoomForViewer } from './access.js';
 import type { RoomRow } from './access.js';
 import { refusingTakenName } from './name-taken.js';
 import { dmMembersOf } from '../dms/members.js';
+import { appendRoomEvent } from './events.js';
+import { publishRoomEvents } from './publish.js';
+import { roomUpdatedFrame } from './room-updated.js';
 
 async function memberCount(q: Queryable, roomId: string): Promise<number> {
   const [row] = await q
@@ -30,7 +33,11 @@ export async function getRoom(ctx: AppContext, caller: Caller, roomId: string): 
   return { ...presented, dmMembers: members.get(room.id) ?? [] };
 }
 
-/** Owners and admins may rename, describe and change the visibility of a room. */
+/**
+ * Owners and admins may rename, describe and change the visibility of a room. The change is a
+ * `room.updated` event with the room's next seq, in the transaction of the change, so every member's
+ * sidebar and header follow it live and a client that resumes gets it in its replay.
+ */
 export async function updateRoom(
   ctx: AppContext,
   caller: Caller,
@@ -42,10 +49,21 @@ export async function updateRoom(
   if (input.name !== undefined) changes.name = input.name;
   if (input.description !== undefined) changes.description = input.description;
   if (input.visibility !== undefined) changes.visibility = input.visibility;
-  const [room] = await refusingTakenName(() =>
-    ctx.db.update(rooms).set(changes).where(eq(rooms.id, roomId)).returning(),
+  const { room, seq } = await refusingTakenName(() =>
+    ctx.db.transaction(async (tx) => {
+      // The seq first: the row returned below then carries the room's new last seq.
+      const seq = await appendRoomEvent(tx, roomId, 'room.updated', {
+        userId: caller.userId,
+        actorId: caller.userId,
+      });
+      const [room] = await tx.update(rooms).set(changes).where(eq(rooms.id, roomId)).returning();
+      if (!room) throw new Error('room vanished during update');
+      return { room, seq };
+    }),
   );
-  if (!room) throw new Error('room vanished during update');
+  const [actor] = await ctx.db.select().from(users).where(eq(users.id, caller.userId)).limit(1);
+  if (!actor) throw new Error(`user ${caller.userId} vanished`);
+  await publishRoomEvents(ctx, [roomUpdatedFrame(room, seq, toUser(actor))]);
   return presentRoom(ctx.db, room, membership.role);
 }
 

@@ -1,5 +1,5 @@
 import type { QueryClient } from '@tanstack/react-query';
-import type { Message } from '@messaging-app/shared';
+import type { Message, Room, RoomUpdatedFrame } from '@messaging-app/shared';
 import { messagesKey } from '../../messages/api/messages';
 import type { MessagePages } from '../../messages/api/cache';
 import { leftRoomsKey, markedUnreadKey, participantsKey, roomKey, roomsKey } from './rooms';
@@ -49,6 +49,23 @@ export function noteMessageChangeInRooms(queryClient: QueryClient, message: Mess
   queryClient.setQueryData<RoomsData>(roomsKey, {
     rooms: data.rooms.map((room) => (room.lastMessage?.id === message.id ? { ...room, lastMessage } : room)),
   });
+}
+
+/** The room's settings changed (`room.updated`): its name, description and visibility follow everywhere. */
+export function noteRoomUpdated(queryClient: QueryClient, frame: RoomUpdatedFrame): void {
+  const settings = { name: frame.name, description: frame.description, visibility: frame.visibility };
+  queryClient.setQueryData<RoomsData>(roomsKey, (data) =>
+    data
+      ? {
+          rooms: data.rooms.map((room) =>
+            room.id === frame.roomId
+              ? { ...room, ...settings, lastSeq: Math.max(room.lastSeq, frame.seq) }
+              : room,
+          ),
+        }
+      : data,
+  );
+  queryClient.setQueryData<Room>(roomKey(frame.roomId), (room) => (room ? { ...room, ...settings } : room));
 }
 
 /** Marked unread from `seq` on: the read marker goes back to the message before it at once. */
