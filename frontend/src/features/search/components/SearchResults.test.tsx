@@ -76,7 +76,8 @@ describe('message search', () => {
     };
     setup(pages, '/search?q=friday');
     await userEvent.click(await screen.findByRole('link', { name: /see you friday/ }));
-    expect(await screen.findByRole('heading', { name: 'general' })).toBeInTheDocument();
+    // The room's own heading (level 1), not the results page's group heading of the same name.
+    expect(await screen.findByRole('heading', { name: 'general', level: 1 })).toBeInTheDocument();
     expect(await screen.findByText('in context')).toBeInTheDocument();
   });
 
