@@ -1,14 +1,15 @@
 import { count, eq } from 'drizzle-orm';
 import type { Room, UpdateRoomBody } from '@messaging-app/shared';
-import { roomParticipants, rooms, users } from '../../db/schema.js';
+import { roomParticipants, rooms } from '../../db/schema.js';
 import type { Queryable } from '../../db/client.js';
 import type { AppContext } from '../context.js';
 import type { Caller } from '../auth/sessions.js';
-import { toRoom, toUser } from '../presenters.js';
+import { toRoom } from '../presenters.js';
 import { loadRoomForRole, loadRoomForViewer } from './access.js';
 import type { RoomRow } from './access.js';
 import { refusingTakenName } from './name-taken.js';
 import { dmMembersOf } from '../dms/members.js';
+import { getUser } from '../users/profile.js';
 import { appendRoomEvent } from './events.js';
 import { publishRoomEvents } from './publish.js';
 import { roomUpdatedFrame } from './room-updated.js';
@@ -52,18 +53,14 @@ export async function updateRoom(
   const { room, seq } = await refusingTakenName(() =>
     ctx.db.transaction(async (tx) => {
       // The seq first: the row returned below then carries the room's new last seq.
-      const seq = await appendRoomEvent(tx, roomId, 'room.updated', {
-        userId: caller.userId,
-        actorId: caller.userId,
-      });
+      // The event's user is who made the change (its actor).
+      const seq = await appendRoomEvent(tx, roomId, 'room.updated', { userId: caller.userId });
       const [room] = await tx.update(rooms).set(changes).where(eq(rooms.id, roomId)).returning();
       if (!room) throw new Error('room vanished during update');
       return { room, seq };
     }),
   );
-  const [actor] = await ctx.db.select().from(users).where(eq(users.id, caller.userId)).limit(1);
-  if (!actor) throw new Error(`user ${caller.userId} vanished`);
-  await publishRoomEvents(ctx, [roomUpdatedFrame(room, seq, toUser(actor))]);
+  await publishRoomEvents(ctx, [roomUpdatedFrame(room, seq, await getUser(ctx, caller.userId))]);
   return presentRoom(ctx.db, room, membership.role);
 }
 

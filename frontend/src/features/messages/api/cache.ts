@@ -21,8 +21,7 @@ export interface PendingMessage {
 function isReloading(queryClient: QueryClient, key: ReturnType<typeof messagesKey>): boolean {
   const query = queryClient.getQueryCache().find({ queryKey: key, exact: true });
   if (query?.state.fetchStatus !== 'fetching') return false;
-  const meta = query.state.fetchMeta as { fetchMore?: { direction?: string } } | null;
-  return meta?.fetchMore?.direction !== 'backward';
+  return query.state.fetchMeta?.fetchMore?.direction !== 'backward';
 }
 
 /** Adds a message to the loaded history of its room, or replaces it (edit, delete, duplicate delivery). */
